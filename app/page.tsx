@@ -1,0 +1,3 @@
+export default function Home() {
+  return <main><h1>Graft</h1></main>;
+}

@@ -1,0 +1,129 @@
+/**
+ * The engine's public contract: events streamed during a run and the final result.
+ * Shared by both hosts (Web Worker in the browser, plain Node for tests/CLI/bench) and by the UI.
+ * Plain serialisable data only (crosses postMessage).
+ */
+import type { Plan } from '../core/plan';
+
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+
+export type NodeRunState = 'waiting' | 'running' | 'done' | 'error' | 'cancelled';
+
+export interface EpochLog {
+  epoch: number; // 1-based
+  loss: number;
+  accuracy: number;
+  valLoss: number | null;
+  valAccuracy: number | null;
+  ms: number;
+}
+
+export interface PerClassMetrics {
+  label: string;
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+}
+
+export interface MisclassifiedExample {
+  /** Index into the test split. */
+  index: number;
+  trueLabel: string;
+  predictedLabel: string;
+  confidence: number;
+  /** Small PNG/JPEG data URL of the input image when the host can make one (browser), else null. */
+  thumbnail: string | null;
+}
+
+export interface Evaluation {
+  accuracy: number;
+  loss: number;
+  labels: string[];
+  perClass: PerClassMetrics[];
+  /** confusionMatrix[true][predicted], counts; sums to testSize. */
+  confusionMatrix: number[][];
+  testSize: number;
+  misclassified: MisclassifiedExample[];
+}
+
+export interface RunResult {
+  backend: BackendName;
+  /** Where trunk features were computed when that differs from the training backend (e.g. 'wasm'). */
+  featureBackend: BackendName | null;
+  /** 'cached' = trunk features computed once, head trained on them; 'full' = forward passes every epoch. */
+  path: 'cached' | 'full';
+  pathReason: string;
+  epochs: EpochLog[];
+  trainMs: number;
+  totalMs: number;
+  imagesPerSecond: number;
+  evaluation: Evaluation;
+  labels: string[];
+  splitSizes: { train: number; validation: number; test: number };
+  /** Set when the run was a hyperparameter search. */
+  tune?: TuneSummary;
+}
+
+export interface TrialRecord {
+  id: number;
+  config: Record<string, number | string | boolean>;
+  status: 'pending' | 'running' | 'done' | 'stopped' | 'failed';
+  metric: number | null;
+  epochs: number;
+  ms: number;
+  error?: string;
+}
+
+export interface TuneSummary {
+  trials: TrialRecord[];
+  bestTrialId: number | null;
+  metric: string;
+}
+
+export type RunEvent =
+  | { type: 'status'; message: string }
+  | { type: 'backend'; backend: BackendName; featureBackend: BackendName | null; reason: string; adapter?: string }
+  | { type: 'node'; nodeId: string; state: NodeRunState; message?: string; progress?: number }
+  | { type: 'progress'; phase: 'loading' | 'features' | 'training' | 'evaluating'; done: number; total: number; etaMs: number | null; imagesPerSecond?: number }
+  | { type: 'batch'; epoch: number; batch: number; batchesPerEpoch: number; loss: number }
+  | { type: 'epoch'; log: EpochLog; totalEpochs: number }
+  | { type: 'trial'; trial: TrialRecord }
+  | { type: 'done'; result: RunResult }
+  | { type: 'error'; nodeId: string | null; message: string; kind: RunErrorKind };
+
+export type RunErrorKind =
+  | 'model-unreachable'
+  | 'model-invalid'
+  | 'input-shape'
+  | 'too-few-classes'
+  | 'nan-loss'
+  | 'out-of-memory'
+  | 'cancelled'
+  | 'dataset'
+  | 'backend'
+  | 'internal';
+
+/** Thrown inside the engine; carries the node it belongs to so the UI shows it there. */
+export class RunError extends Error {
+  constructor(
+    message: string,
+    public readonly kind: RunErrorKind,
+    public readonly nodeId: string | null = null,
+  ) {
+    super(message);
+    this.name = 'RunError';
+  }
+}
+
+/** Messages to/from the browser worker. */
+export type WorkerRequest =
+  | { type: 'run'; runId: string; plan: Plan; options?: RunOptions }
+  | { type: 'cancel'; runId: string };
+
+export interface RunOptions {
+  /** Replace trunk weights with random ones ("compare with training from scratch"). */
+  randomTrunk?: boolean;
+}
+
+export type WorkerResponse = { runId: string; event: RunEvent };

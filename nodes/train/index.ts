@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { defineNode } from '../core/types';
+
+// STUB: params, explanation and compile step to be completed.
+export const trainNode = defineNode({
+  type: 'train',
+  title: 'Train',
+  category: 'training',
+  summary: 'TODO',
+  explanation: 'TODO',
+  inputs: [{ id: 'data', label: 'Data', type: 'dataset' }, { id: 'classifier', label: 'Classifier', type: 'classifier' }],
+  outputs: [{ id: 'trained', label: 'Trained', type: 'trained' }],
+  params: z.object({}),
+  compile: () => null,
+});

@@ -1,0 +1,57 @@
+/**
+ * What the engine needs from its host. Two hosts implement it: the browser Web Worker
+ * (`nodes/engine/host-browser/`) and plain Node (`nodes/engine/host-node/`), so there is one engine.
+ */
+import type * as tfjs from '@tensorflow/tfjs';
+import type { ModelSource, Plan } from '../core/plan';
+import type { BackendName, RunEvent, RunResult } from './types';
+
+/** RGB pixels, row-major, 3 bytes per pixel. */
+export interface DecodedImage {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
+/** A labelled image collection, decoded lazily so thousands of images keep memory bounded. */
+export interface ImageSource {
+  labels: string[];
+  /** One entry per usable image; `label` indexes `labels`. `name` is for reports (file name). */
+  items: Array<{ label: number; name: string }>;
+  /** Files that could not be used, with the reason (not an image, corrupt, unsupported, too small). */
+  skipped: Array<{ name: string; reason: string }>;
+  /** Decode item i, downscaled so its longer side is at most `maxSide` (keeps memory bounded). May throw for a
+   * corrupt file discovered late; the engine then skips it and reports it. */
+  load(index: number, maxSide: number): Promise<DecodedImage>;
+}
+
+export interface BackendSelection {
+  /** Backend the head/model is trained on. */
+  train: BackendName;
+  /** Backend trunk features are computed on, when different (e.g. WASM while training elsewhere). */
+  features: BackendName | null;
+  reason: string;
+  adapter?: string;
+}
+
+export interface EngineHost {
+  tf: typeof tfjs;
+  /** Load a LayersModel (weights included). Throw RunError('model-unreachable' | 'model-invalid'). */
+  loadModel(source: ModelSource): Promise<tfjs.LayersModel>;
+  openDataset(datasetId: string): Promise<ImageSource>;
+  /** Decide and initialise backends for this plan. `trainsConvLayers` = some trunk layer stays trainable. */
+  selectBackends(plan: Plan, needs: { trainsConvLayers: boolean }): Promise<BackendSelection>;
+  /** Switch the active tfjs backend (already initialised by selectBackends). */
+  useBackend(name: BackendName): Promise<void>;
+  /** Small data-URL thumbnail for the misclassified gallery; hosts without canvases return null. */
+  thumbnail?(image: DecodedImage): Promise<string | null>;
+}
+
+export interface RunPlanOptions {
+  onEvent(event: RunEvent): void;
+  signal?: AbortSignal;
+  /** Re-initialise trunk weights randomly ("compare with training from scratch"). */
+  randomTrunk?: boolean;
+}
+
+export type RunPlan = (plan: Plan, host: EngineHost, options: RunPlanOptions) => Promise<RunResult>;

@@ -3,7 +3,7 @@
  * (`nodes/engine/host-browser/`) and plain Node (`nodes/engine/host-node/`), so there is one engine.
  */
 import type * as tfjs from '@tensorflow/tfjs';
-import type { ModelSource, Plan } from '../core/plan';
+import type { InputScaling, ModelSource, Plan } from '../core/plan';
 import type { BackendName, RunEvent, RunResult } from './types';
 
 /** RGB pixels, row-major, 3 bytes per pixel. */
@@ -52,6 +52,21 @@ export interface RunPlanOptions {
   signal?: AbortSignal;
   /** Re-initialise trunk weights randomly ("compare with training from scratch"). */
   randomTrunk?: boolean;
+  /** Called once after training with the complete classifier (trunk + head, one LayersModel taking the
+   * preprocessed image batch [n, h, w, 3] and returning class probabilities). Ownership passes to the caller:
+   * the engine must NOT dispose this model afterwards (the browser host keeps it for "Try it" and "Export").
+   * When not given, the engine disposes everything as usual. */
+  onTrainedModel?(trained: TrainedModel): void;
+}
+
+/** The trained classifier handed to `RunPlanOptions.onTrainedModel`. */
+export interface TrainedModel {
+  model: tfjs.LayersModel;
+  labels: string[];
+  /** [height, width] the model expects. */
+  inputSize: [number, number];
+  /** Scaling applied to 0..255 RGB before `model` (resolved, never 'auto'). */
+  inputScaling: Exclude<InputScaling, 'auto'>;
 }
 
 export type RunPlan = (plan: Plan, host: EngineHost, options: RunPlanOptions) => Promise<RunResult>;

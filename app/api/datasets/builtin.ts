@@ -1,0 +1,12 @@
+/** Built-in synthetic datasets for the /api/datasets listing. */
+import { SYNTHETIC_DATASETS } from '@/nodes/dataset/synthetic';
+import type { DatasetSummary } from './route';
+
+export function builtinDatasetSummaries(): DatasetSummary[] {
+  return SYNTHETIC_DATASETS.map((d) => ({
+    id: d.id,
+    title: d.title,
+    description: d.description,
+    classes: d.classes.map((name) => ({ name, count: d.perClass })),
+  }));
+}

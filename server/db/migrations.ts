@@ -1,0 +1,97 @@
+/**
+ * The schema, as ordered migrations. Append new entries; never edit an applied one.
+ * Applied inside one transaction holding an advisory lock, so concurrent server starts
+ * against the same PostgreSQL serialise and each migration runs exactly once.
+ */
+import type { Database } from './types';
+
+export interface Migration {
+  id: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    id: 1,
+    name: 'graphs, versions, run results, shared datasets',
+    sql: `
+      CREATE TABLE graphs (
+        id                  text PRIMARY KEY,
+        edit_token_hash     text NOT NULL,
+        name                text NOT NULL,
+        current_version     integer NOT NULL,
+        forked_from         text,
+        forked_from_version integer,
+        created_at          timestamptz NOT NULL DEFAULT now(),
+        updated_at          timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE TABLE graph_versions (
+        graph_id   text NOT NULL REFERENCES graphs(id) ON DELETE CASCADE,
+        version    integer NOT NULL,
+        name       text NOT NULL,
+        graph      jsonb NOT NULL,
+        note       text,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (graph_id, version)
+      );
+      CREATE TABLE run_results (
+        id         text PRIMARY KEY,
+        graph_id   text NOT NULL REFERENCES graphs(id) ON DELETE CASCADE,
+        version    integer NOT NULL,
+        results    jsonb NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX run_results_graph_created ON run_results (graph_id, created_at DESC);
+      CREATE TABLE shared_datasets (
+        id          text PRIMARY KEY,
+        name        text NOT NULL,
+        labels      jsonb NOT NULL,
+        image_count integer NOT NULL,
+        total_bytes integer NOT NULL,
+        created_at  timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE TABLE shared_dataset_images (
+        dataset_id text NOT NULL REFERENCES shared_datasets(id) ON DELETE CASCADE,
+        idx        integer NOT NULL,
+        label      text NOT NULL,
+        file_name  text NOT NULL,
+        mime       text NOT NULL,
+        data       bytea NOT NULL,
+        PRIMARY KEY (dataset_id, idx)
+      );
+    `,
+  },
+];
+
+/** Arbitrary constant key for pg_advisory_xact_lock ("graft" in ASCII). */
+const MIGRATION_LOCK_KEY = 0x6772616674;
+
+export async function runMigrations(db: Database): Promise<number[]> {
+  return db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+    await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      id integer PRIMARY KEY,
+      name text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`);
+    const { rows } = await tx.query<{ id: number }>('SELECT id FROM schema_migrations');
+    const applied = new Set(rows.map((r) => Number(r.id)));
+    const newlyApplied: number[] = [];
+    for (const m of MIGRATIONS) {
+      if (applied.has(m.id)) continue;
+      for (const statement of splitStatements(m.sql)) await tx.query(statement);
+      await tx.query('INSERT INTO schema_migrations (id, name) VALUES ($1, $2)', [m.id, m.name]);
+      newlyApplied.push(m.id);
+    }
+    return newlyApplied;
+  });
+}
+
+/** Our migrations contain no semicolons inside literals, so a plain split is safe (extended protocol = one statement per query). */
+function splitStatements(sql: string): string[] {
+  return sql
+    .split(';')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}

@@ -1,0 +1,107 @@
+/** Shared datasets: labelled PNG/JPEG images uploaded with a graph, readable by anyone with the id. */
+import { randomBytes } from 'node:crypto';
+import { TRPCError } from '@trpc/server';
+import type { Database } from '../db';
+import type { ServerConfig } from '../config';
+
+export interface SharedImageInput {
+  label: string;
+  fileName: string;
+  bytes: Uint8Array;
+}
+
+export interface SharedDatasetManifest {
+  id: string; // "shared:<id>"
+  name: string;
+  labels: string[];
+  imageCount: number;
+  totalBytes: number;
+  createdAt: string;
+  images: { index: number; label: string; fileName: string; mime: string; url: string }[];
+}
+
+export function sniffImageMime(bytes: Uint8Array): 'image/png' | 'image/jpeg' | null {
+  if (bytes.length >= 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return 'image/png';
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
+  return null;
+}
+
+/** Validates caps and formats, then stores everything in one transaction. */
+export async function createSharedDataset(db: Database, config: ServerConfig, name: string, images: SharedImageInput[]) {
+  if (images.length > config.maxDatasetImages) {
+    throw new TRPCError({ code: 'PAYLOAD_TOO_LARGE', message: `A shared dataset may hold at most ${config.maxDatasetImages} images (got ${images.length}).` });
+  }
+  let total = 0;
+  const prepared = images.map((img, index) => {
+    if (img.bytes.length > config.maxImageBytes) {
+      throw new TRPCError({
+        code: 'PAYLOAD_TOO_LARGE',
+        message: `Image "${img.fileName}" is ${(img.bytes.length / 1048576).toFixed(1)} MB; the limit per image is ${(config.maxImageBytes / 1048576).toFixed(1)} MB.`,
+      });
+    }
+    total += img.bytes.length;
+    const mime = sniffImageMime(img.bytes);
+    if (!mime) throw new TRPCError({ code: 'BAD_REQUEST', message: `"${img.fileName}" (image ${index + 1}) is not a PNG or JPEG file.` });
+    return { ...img, mime, index };
+  });
+  if (total > config.maxDatasetBytes) {
+    throw new TRPCError({
+      code: 'PAYLOAD_TOO_LARGE',
+      message: `The dataset is ${(total / 1048576).toFixed(1)} MB; the limit is ${(config.maxDatasetBytes / 1048576).toFixed(0)} MB.`,
+    });
+  }
+  const labels = [...new Set(prepared.map((p) => p.label))].sort();
+  const id = randomBytes(12).toString('base64url');
+  await db.transaction(async (tx) => {
+    await tx.query('INSERT INTO shared_datasets (id, name, labels, image_count, total_bytes) VALUES ($1, $2, $3, $4, $5)', [
+      id,
+      name,
+      JSON.stringify(labels),
+      prepared.length,
+      total,
+    ]);
+    for (const p of prepared) {
+      await tx.query(
+        'INSERT INTO shared_dataset_images (dataset_id, idx, label, file_name, mime, data) VALUES ($1, $2, $3, $4, $5, $6)',
+        [id, p.index, p.label, p.fileName, p.mime, Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength)],
+      );
+    }
+  });
+  return { id: `shared:${id}`, name, labels, imageCount: prepared.length, totalBytes: total };
+}
+
+export async function getSharedDatasetManifest(db: Database, rawId: string): Promise<SharedDatasetManifest> {
+  const { rows } = await db.query<{ id: string; name: string; labels: string[]; image_count: number; total_bytes: number; created_at: Date | string }>(
+    'SELECT * FROM shared_datasets WHERE id = $1',
+    [rawId],
+  );
+  const d = rows[0];
+  if (!d) throw new TRPCError({ code: 'NOT_FOUND', message: `No shared dataset "shared:${rawId}".` });
+  const images = await db.query<{ idx: number; label: string; file_name: string; mime: string }>(
+    'SELECT idx, label, file_name, mime FROM shared_dataset_images WHERE dataset_id = $1 ORDER BY idx',
+    [rawId],
+  );
+  return {
+    id: `shared:${d.id}`,
+    name: d.name,
+    labels: d.labels,
+    imageCount: Number(d.image_count),
+    totalBytes: Number(d.total_bytes),
+    createdAt: (d.created_at instanceof Date ? d.created_at : new Date(d.created_at)).toISOString(),
+    images: images.rows.map((r) => ({
+      index: Number(r.idx),
+      label: r.label,
+      fileName: r.file_name,
+      mime: r.mime,
+      url: `/api/shared-datasets/${d.id}/images/${r.idx}`,
+    })),
+  };
+}
+
+export async function getSharedDatasetImage(db: Database, rawId: string, index: number) {
+  const { rows } = await db.query<{ mime: string; data: Uint8Array }>(
+    'SELECT mime, data FROM shared_dataset_images WHERE dataset_id = $1 AND idx = $2',
+    [rawId, index],
+  );
+  return rows[0] ?? null;
+}

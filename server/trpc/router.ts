@@ -1,0 +1,83 @@
+/** The tRPC API. `AppRouter` is the type the browser client imports. */
+import { z } from 'zod';
+import { TRPCError } from '@trpc/server';
+import { GraftGraphSchema } from '@/nodes/core/graph';
+import {
+  DatasetUploadSchema,
+  EditTokenSchema,
+  GraphIdSchema,
+  RunResultsSummarySchema,
+  SharedDatasetIdSchema,
+  VersionSchema,
+} from '../schemas';
+import * as graphs from '../repo/graphs';
+import * as datasets from '../repo/datasets';
+import { publicProcedure, router, writeProcedure } from './init';
+
+const graphRouter = router({
+  create: writeProcedure.input(z.object({ graph: GraftGraphSchema })).mutation(({ ctx, input }) => graphs.createGraph(ctx.db, input.graph)),
+
+  get: publicProcedure
+    .input(z.object({ id: GraphIdSchema, editToken: EditTokenSchema.optional(), version: VersionSchema.optional() }))
+    .query(({ ctx, input }) => graphs.getGraph(ctx.db, input.id, input.editToken, input.version)),
+
+  update: writeProcedure
+    .input(z.object({ id: GraphIdSchema, editToken: EditTokenSchema, baseVersion: VersionSchema, graph: GraftGraphSchema }))
+    .mutation(({ ctx, input }) => graphs.updateGraph(ctx.db, input.id, input.editToken, input.baseVersion, input.graph)),
+
+  fork: writeProcedure
+    .input(
+      z.object({
+        id: GraphIdSchema,
+        version: VersionSchema.optional(),
+        /** Fork with this content instead of the stored version ("save mine as a copy"). */
+        graph: GraftGraphSchema.optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => graphs.forkGraph(ctx.db, input.id, input.version, input.graph)),
+
+  history: publicProcedure.input(z.object({ id: GraphIdSchema })).query(({ ctx, input }) => graphs.listHistory(ctx.db, input.id)),
+
+  restore: writeProcedure
+    .input(z.object({ id: GraphIdSchema, editToken: EditTokenSchema, version: VersionSchema }))
+    .mutation(({ ctx, input }) => graphs.restoreVersion(ctx.db, input.id, input.editToken, input.version)),
+
+  listMine: publicProcedure
+    .input(z.object({ graphs: z.array(z.object({ id: GraphIdSchema, editToken: EditTokenSchema })).max(500) }))
+    .query(({ ctx, input }) => graphs.listMine(ctx.db, input.graphs)),
+
+  attachResults: writeProcedure
+    .input(z.object({ id: GraphIdSchema, editToken: EditTokenSchema, version: VersionSchema, results: RunResultsSummarySchema }))
+    .mutation(({ ctx, input }) => graphs.attachResults(ctx.db, input.id, input.editToken, input.version, input.results)),
+});
+
+function decodeBase64Image(data: string, fileName: string): Uint8Array {
+  const payload = data.startsWith('data:') ? data.slice(data.indexOf(',') + 1) : data;
+  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(payload)) {
+    throw new TRPCError({ code: 'BAD_REQUEST', message: `Image "${fileName}" is not valid base64.` });
+  }
+  return new Uint8Array(Buffer.from(payload, payload.includes('-') || payload.includes('_') ? 'base64url' : 'base64'));
+}
+
+const datasetRouter = router({
+  /** Upload a small dataset as base64 images (the body limit for this call is GRAFT_MAX_DATASET_BYTES, not 1 MB). */
+  upload: writeProcedure.input(DatasetUploadSchema).mutation(({ ctx, input }) =>
+    datasets.createSharedDataset(
+      ctx.db,
+      ctx.config,
+      input.name,
+      input.images.map((img) => ({ label: img.label, fileName: img.fileName, bytes: decodeBase64Image(img.data, img.fileName) })),
+    ),
+  ),
+  get: publicProcedure
+    .input(z.object({ id: SharedDatasetIdSchema }))
+    .query(({ ctx, input }) => datasets.getSharedDatasetManifest(ctx.db, input.id)),
+});
+
+export const appRouter = router({
+  graph: graphRouter,
+  dataset: datasetRouter,
+  health: publicProcedure.query(({ ctx }) => ({ ok: true as const, engine: ctx.db.engine })),
+});
+
+export type AppRouter = typeof appRouter;

@@ -93,6 +93,8 @@ export interface NodeDefinition<S extends z.ZodObject = z.ZodObject> {
   inspector?: () => Promise<{ default: ComponentType<InspectorProps<z.infer<S>>> }>;
   /** Hide these params from the generated form (because the custom inspector edits them). */
   hiddenParams?: string[];
+  /** Params (numeric, enum or boolean) the Hyperparameter Tune node may search over. */
+  tunableParams?: string[];
 }
 
 /** Helper that keeps the generic param type when declaring a node. */

@@ -157,3 +157,10 @@ function clientAddress(req: Request, info: RequestInfo, config: ServerConfig): s
   }
   return info.remoteAddress ?? 'unknown';
 }
+
+// The Next.js route handlers share one handler (one rate limiter) per process; globalThis survives dev reloads.
+const globalForHandler = globalThis as unknown as { __graftApiHandler?: ApiHandler };
+export function getProcessApiHandler(): ApiHandler {
+  globalForHandler.__graftApiHandler ??= createApiHandler();
+  return globalForHandler.__graftApiHandler;
+}

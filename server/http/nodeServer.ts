@@ -1,6 +1,5 @@
 /** Serves an `ApiHandler` (fetch-style) over a plain Node http server: used by tests and standalone.ts. */
 import http from 'node:http';
-import { Readable } from 'node:stream';
 import type { ApiHandler } from './handler';
 
 export function createNodeServer(handler: ApiHandler): http.Server {
@@ -16,11 +15,13 @@ export function createNodeServer(handler: ApiHandler): http.Server {
       const request = new Request(url, {
         method: req.method,
         headers,
-        body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
+        body: hasBody ? bodyStream(req) : undefined,
         duplex: 'half',
       } as RequestInit & { duplex: 'half' });
       const response = await handler(request, { remoteAddress: req.socket.remoteAddress });
       res.statusCode = response.status;
+      // A refused (oversized) body was not read to the end: close the connection rather than reuse it.
+      if (hasBody && !req.complete) res.setHeader('connection', 'close');
       response.headers.forEach((value, key) => res.setHeader(key, value));
       if (response.body) {
         const buf = Buffer.from(await response.arrayBuffer());
@@ -33,5 +34,35 @@ export function createNodeServer(handler: ApiHandler): http.Server {
         res.end('Internal server error');
       } else res.end();
     }
+  });
+}
+
+/**
+ * The request body as a web stream. Cancelling (body over the limit) discards the rest instead of
+ * destroying the socket, so the client still receives the 413 response.
+ */
+function bodyStream(req: http.IncomingMessage): ReadableStream<Uint8Array> {
+  let cancelled = false;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      req.on('data', (chunk: Buffer) => {
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        if ((controller.desiredSize ?? 1) <= 0) req.pause();
+      });
+      req.on('end', () => {
+        if (!cancelled) controller.close();
+      });
+      req.on('error', (err) => {
+        if (!cancelled) controller.error(err);
+      });
+    },
+    pull() {
+      req.resume();
+    },
+    cancel() {
+      cancelled = true;
+      req.removeAllListeners('data');
+      req.resume(); // drain and drop
+    },
   });
 }

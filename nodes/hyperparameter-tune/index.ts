@@ -83,6 +83,7 @@ export const hyperparameterTuneNode = defineNode({
   outputs: [{ id: 'trained', label: 'Best model', type: 'trained' }],
   params: hyperparameterTuneParams,
   hiddenParams: ['dimensions'],
+  inspector: () => import('./Inspector'),
   tunableParams: TRAIN_TUNABLE_PARAMS,
   compile: ({ node, params, inputs }) => {
     const data = inputs.data as DatasetValue | undefined;

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { decideBackends, looksSoftware, type BackendCapabilities } from './backends';
+
+const gpu: BackendCapabilities = {
+  webgpu: { available: true, software: false, adapter: 'nvidia' },
+  webgl: { available: true, software: false },
+  wasm: { available: true },
+};
+const software: BackendCapabilities = {
+  webgpu: { available: true, software: true, adapter: 'google swiftshader' },
+  webgl: { available: true, software: true },
+  wasm: { available: true },
+};
+const noWebgpu: BackendCapabilities = {
+  webgpu: { available: false, software: false, problem: 'navigator.gpu is missing' },
+  webgl: { available: true, software: true },
+  wasm: { available: true },
+};
+
+describe('decideBackends', () => {
+  it('uses WebGPU for everything on a real GPU', () => {
+    expect(decideBackends('auto', gpu, { trainsConvLayers: true })).toMatchObject({ ok: true, train: 'webgpu', features: null });
+  });
+  it('trains a frozen-trunk head on WASM with a software adapter', () => {
+    expect(decideBackends('auto', software, { trainsConvLayers: false })).toMatchObject({ ok: true, train: 'wasm', features: null });
+  });
+  it('never trains convolutions on WASM', () => {
+    const d = decideBackends('auto', software, { trainsConvLayers: true });
+    expect(d).toMatchObject({ ok: true, train: 'webgpu', features: 'wasm' });
+    const forced = decideBackends('wasm', software, { trainsConvLayers: true });
+    expect(forced.ok).toBe(false);
+  });
+  it('explains a missing WebGPU and falls back', () => {
+    const d = decideBackends('auto', noWebgpu, { trainsConvLayers: true });
+    expect(d).toMatchObject({ ok: true, train: 'webgl', features: 'wasm' });
+    expect(d.ok && d.reason).toContain('WebGPU not available');
+  });
+  it('honours a forced backend even on a software adapter', () => {
+    expect(decideBackends('webgpu', software, { trainsConvLayers: false })).toMatchObject({ ok: true, train: 'webgpu', features: null });
+  });
+  it('fails clearly when a forced backend is missing', () => {
+    const d = decideBackends('webgpu', noWebgpu, { trainsConvLayers: false });
+    expect(d.ok).toBe(false);
+    expect(!d.ok && d.message).toMatch(/WebGPU .*not available/);
+  });
+  it('falls back to CPU when nothing else exists', () => {
+    const none: BackendCapabilities = {
+      webgpu: { available: false, software: false },
+      webgl: { available: false, software: false },
+      wasm: { available: false },
+    };
+    expect(decideBackends('auto', none, { trainsConvLayers: true })).toMatchObject({ ok: true, train: 'cpu' });
+  });
+  it('recognises software renderers', () => {
+    expect(looksSoftware('ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero)))')).toBe(true);
+    expect(looksSoftware('NVIDIA GeForce RTX 3060')).toBe(false);
+  });
+});

@@ -1,0 +1,51 @@
+/**
+ * ImageSource for `dir:<name>` datasets: the listing and the image files come from /api/datasets (served from
+ * DATASETS_DIR); images are decoded in the worker.
+ */
+import { z } from 'zod';
+import type { ImageSource } from '../host';
+import { RunError } from '../types';
+import { decodeBlob } from './decode';
+
+const ListingSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  classes: z.array(z.object({ name: z.string(), files: z.array(z.string()) })),
+  skipped: z.array(z.object({ name: z.string(), reason: z.string() })),
+});
+
+export async function openDirDataset(name: string, origin: string, nodeId: string | null = null): Promise<ImageSource> {
+  let res: Response;
+  try {
+    res = await fetch(`${origin}/api/datasets/${encodeURIComponent(name)}`);
+  } catch (e) {
+    throw new RunError(`Could not reach the dataset service (${(e as Error).message}).`, 'dataset', nodeId);
+  }
+  if (!res.ok) {
+    throw new RunError(
+      `Dataset "${name}" was not found in the server's datasets folder (expected <name>/<class>/<image> files).`,
+      'dataset',
+      nodeId,
+    );
+  }
+  const listing = ListingSchema.parse(await res.json());
+  const labels = listing.classes.map((c) => c.name);
+  const items: ImageSource['items'] = [];
+  const urls: string[] = [];
+  listing.classes.forEach((c, label) => {
+    for (const file of c.files) {
+      items.push({ label, name: `${c.name}/${file}` });
+      urls.push(`${origin}/api/datasets/${encodeURIComponent(name)}/${encodeURIComponent(c.name)}/${encodeURIComponent(file)}`);
+    }
+  });
+  return {
+    labels,
+    items,
+    skipped: listing.skipped,
+    async load(index, maxSide) {
+      const response = await fetch(urls[index]);
+      if (!response.ok) throw new Error(`could not be downloaded (HTTP ${response.status})`);
+      return decodeBlob(await response.blob(), maxSide);
+    },
+  };
+}

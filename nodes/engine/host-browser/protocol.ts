@@ -1,0 +1,79 @@
+/**
+ * Messages between the page and the engine worker: the engine contract's WorkerRequest/WorkerResponse (run, cancel,
+ * streamed RunEvents) plus request/reply helpers the inspectors and the run panel use.
+ */
+import type { AugmentPlan, FreezePlan, ModelSource } from '../../core/plan';
+import type { BackendName, WorkerRequest, WorkerResponse } from '../types';
+
+export interface LayerInfo {
+  name: string;
+  className: string;
+  /** e.g. "[null,7,7,256]" */
+  outputShape: string;
+  params: number;
+  /** Part of the trunk kept by the current truncation. */
+  inTrunk: boolean;
+  /** Frozen under the given freeze plan (only meaningful for trunk layers). */
+  frozen: boolean;
+}
+
+export interface ModelInspection {
+  modelName: string;
+  inputShape: string;
+  layers: LayerInfo[];
+  /** Layer Graft cuts at when "Cut at layer" is empty. */
+  defaultTruncation: string;
+  /** The layer actually used (given or default). */
+  truncateAt: string;
+  trunkParams: number;
+  trainableParams: number;
+  frozenParams: number;
+  /** Problem with the given truncation/freeze settings (e.g. unknown layer name), else null. */
+  problem: string | null;
+  backend: BackendName | null;
+}
+
+export interface AugmentPreview {
+  /** Data URLs: the original first, then augmented views, per sample. */
+  samples: Array<{ label: string; original: string; augmented: string[] }>;
+}
+
+export interface Prediction {
+  labels: string[];
+  probabilities: number[];
+  backend: BackendName | null;
+}
+
+export interface ExportedModel {
+  fileName: string;
+  zip: Uint8Array;
+}
+
+export type HelperRequest =
+  | { type: 'inspect-model'; requestId: string; source: ModelSource; truncateAt: string; freeze: FreezePlan }
+  | { type: 'augment-preview'; requestId: string; datasetId: string; augment: AugmentPlan; samples: number; views: number }
+  | { type: 'predict'; requestId: string; image: ImageBitmap }
+  | { type: 'trained-model-info'; requestId: string }
+  | { type: 'export-model'; requestId: string; name: string };
+
+export interface TrainedModelSummary {
+  labels: string[];
+  inputSize: [number, number];
+  trainedAt: number;
+}
+
+export interface HelperReplies {
+  'inspect-model': ModelInspection;
+  'augment-preview': AugmentPreview;
+  predict: Prediction;
+  'trained-model-info': TrainedModelSummary | null;
+  'export-model': ExportedModel;
+}
+
+export type PageToWorker = WorkerRequest | HelperRequest;
+
+export type HelperReply =
+  | { requestId: string; ok: true; result: unknown }
+  | { requestId: string; ok: false; error: string };
+
+export type WorkerToPage = WorkerResponse | HelperReply | { type: 'ready' };

@@ -1,0 +1,293 @@
+/// <reference lib="webworker" />
+/**
+ * The engine Web Worker: every TensorFlow.js operation of the app runs here, so the canvas stays responsive.
+ * Handles the engine contract's run/cancel (streaming RunEvents) plus helper requests (model inspection,
+ * augmentation previews, "Try it" predictions, model export).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { zipSync, strToU8 } from 'fflate';
+import type { Plan, ModelSource } from '../../core/plan';
+import type { TrainedModel } from '../host';
+import { RunError, type RunEvent, type WorkerRequest } from '../types';
+import { runPlan } from '../run';
+import { augmentBatch } from '../../augment-data/augment';
+import { createRng } from '../../dataset/split';
+import { guessTruncationLayer, catalogEntry, scalingToAffine } from '../../pretrained-model/catalog';
+import {
+  browserModelMeta,
+  createBrowserHost,
+  ensureSomeBackend,
+  loadLayersModelFrom,
+  openDatasetSource,
+} from './host';
+import { buildLayerTable, formatShape } from './inspect';
+import { bitmapToRgb, rgbToDataUrl } from './decode';
+import type {
+  AugmentPreview,
+  ExportedModel,
+  HelperRequest,
+  ModelInspection,
+  PageToWorker,
+  Prediction,
+  TrainedModelSummary,
+  WorkerToPage,
+} from './protocol';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const post = (message: WorkerToPage, transfer: Transferable[] = []) => scope.postMessage(message, transfer);
+
+let activeNodeIds: Plan['nodeIds'] | null = null;
+const host = createBrowserHost({ nodeIds: () => activeNodeIds });
+const runs = new Map<string, AbortController>();
+/** Runs execute one after another (tfjs has one global backend). */
+let runChain: Promise<void> = Promise.resolve();
+let trained: (TrainedModel & { trainedAt: number }) | null = null;
+
+scope.onmessage = (e: MessageEvent<PageToWorker>) => {
+  const msg = e.data;
+  if (msg.type === 'run') {
+    const controller = new AbortController();
+    runs.set(msg.runId, controller);
+    runChain = runChain.then(() => executeRun(msg, controller));
+  } else if (msg.type === 'cancel') {
+    runs.get(msg.runId)?.abort();
+  } else {
+    void handleHelper(msg);
+  }
+};
+
+async function executeRun(msg: Extract<WorkerRequest, { type: 'run' }>, controller: AbortController): Promise<void> {
+  const { runId, plan } = msg;
+  let finished = false;
+  const emit = (event: RunEvent) => {
+    if (event.type === 'done' || event.type === 'error') finished = true;
+    post({ runId, event });
+  };
+  if (controller.signal.aborted) {
+    emit({ type: 'error', nodeId: null, message: 'Run cancelled.', kind: 'cancelled' });
+    runs.delete(runId);
+    return;
+  }
+  activeNodeIds = plan.nodeIds;
+  const randomTrunk = msg.options?.randomTrunk === true;
+  try {
+    const result = await runPlan(plan, host, {
+      onEvent: emit,
+      signal: controller.signal,
+      randomTrunk,
+      onTrainedModel: (t) => {
+        if (randomTrunk) {
+          t.model.dispose(); // the from-scratch baseline is only for comparison
+          return;
+        }
+        trained?.model.dispose();
+        trained = { ...t, trainedAt: Date.now() };
+      },
+    });
+    if (!finished) emit({ type: 'done', result });
+  } catch (e) {
+    if (!finished) {
+      const err = e as Error;
+      const cancelled = controller.signal.aborted;
+      emit({
+        type: 'error',
+        nodeId: e instanceof RunError ? e.nodeId : null,
+        message: cancelled ? 'Run cancelled.' : err?.message || String(e),
+        kind: cancelled ? 'cancelled' : e instanceof RunError ? e.kind : classifyError(err),
+      });
+    }
+  } finally {
+    runs.delete(runId);
+    activeNodeIds = null;
+  }
+}
+
+function classifyError(err: Error | undefined): 'out-of-memory' | 'internal' {
+  const message = String(err?.message ?? '');
+  return /out of memory|OOM|allocation|Failed to allocate/i.test(message) ? 'out-of-memory' : 'internal';
+}
+
+// ---------------------------------------------------------------- helpers
+
+async function handleHelper(msg: HelperRequest): Promise<void> {
+  try {
+    let result: unknown;
+    const transfer: Transferable[] = [];
+    switch (msg.type) {
+      case 'inspect-model':
+        result = await inspectModel(msg.source, msg.truncateAt, msg.freeze);
+        break;
+      case 'augment-preview':
+        result = await augmentPreview(msg);
+        break;
+      case 'predict':
+        result = await predict(msg.image);
+        break;
+      case 'trained-model-info':
+        result = trainedSummary();
+        break;
+      case 'export-model': {
+        const exported = await exportModel(msg.name);
+        transfer.push(exported.zip.buffer);
+        result = exported;
+        break;
+      }
+    }
+    post({ requestId: msg.requestId, ok: true, result }, transfer);
+  } catch (e) {
+    post({ requestId: msg.requestId, ok: false, error: (e as Error)?.message || String(e) });
+  }
+}
+
+/** Small LRU of loaded models for the inspectors (loading MobileNet twice per keystroke would be silly). */
+const inspectCache = new Map<string, Promise<tf.LayersModel>>();
+
+async function modelForInspection(source: ModelSource): Promise<tf.LayersModel> {
+  const key = JSON.stringify(source);
+  let entry = inspectCache.get(key);
+  if (!entry) {
+    await ensureSomeBackend();
+    entry = loadLayersModelFrom(source, null);
+    inspectCache.set(key, entry);
+    entry.catch(() => inspectCache.delete(key));
+    while (inspectCache.size > 3) {
+      const [oldKey, oldModel] = inspectCache.entries().next().value as [string, Promise<tf.LayersModel>];
+      inspectCache.delete(oldKey);
+      oldModel.then((m) => m.dispose()).catch(() => undefined);
+    }
+  } else {
+    inspectCache.delete(key);
+    inspectCache.set(key, entry); // refresh LRU position
+  }
+  return entry;
+}
+
+async function inspectModel(source: ModelSource, truncateAt: string, freeze: Plan['classifier']['model']['freeze']): Promise<ModelInspection> {
+  const model = await modelForInspection(source);
+  const meta = await browserModelMeta(source).catch(() => null);
+  const defaultTruncation =
+    meta?.defaultTruncation || (source.kind === 'catalog' ? catalogEntry(source.id)?.defaultTruncation : '') || guessTruncationLayer(model);
+  const table = buildLayerTable(
+    model.layers.map((l) => ({
+      name: l.name,
+      className: l.getClassName(),
+      outputShape: formatShape(l.outputShape),
+      params: l.countParams(),
+    })),
+    truncateAt,
+    defaultTruncation,
+    freeze,
+  );
+  return {
+    modelName: model.name,
+    inputShape: formatShape(model.inputs[0]?.shape ?? null),
+    defaultTruncation,
+    backend: (tf.getBackend() as ModelInspection['backend']) ?? null,
+    ...table,
+  };
+}
+
+async function augmentPreview(msg: Extract<HelperRequest, { type: 'augment-preview' }>): Promise<AugmentPreview> {
+  await ensureSomeBackend();
+  const source = await openDatasetSource(msg.datasetId, null);
+  const rng = createRng(msg.augment.seed);
+  // One sample per class first (round-robin), so the preview shows the variety of the dataset.
+  const byClass = source.labels.map((_, c) => source.items.map((it, i) => (it.label === c ? i : -1)).filter((i) => i >= 0));
+  const picks: number[] = [];
+  for (let round = 0; picks.length < msg.samples && round < 50; round++) {
+    for (const list of byClass) {
+      if (picks.length >= msg.samples) break;
+      if (list.length > round) picks.push(list[Math.floor(rng() * list.length)]);
+    }
+  }
+  const samples: AugmentPreview['samples'] = [];
+  for (const index of picks) {
+    let image;
+    try {
+      image = await source.load(index, 128);
+    } catch {
+      continue; // undecodable files are reported by the run; the preview just shows others
+    }
+    const original = await rgbToDataUrl(image, 96);
+    const views = tf.tidy(() => {
+      const x = tf.tensor4d(Float32Array.from(image.data), [1, image.height, image.width, 3]);
+      const batch = tf.tile(x, [msg.views, 1, 1, 1]) as tf.Tensor4D;
+      return augmentBatch(tf, batch, msg.augment, rng);
+    });
+    const pixels = await views.data();
+    views.dispose();
+    const augmented: string[] = [];
+    const size = image.width * image.height * 3;
+    for (let v = 0; v < msg.views; v++) {
+      const data = new Uint8Array(size);
+      for (let i = 0; i < size; i++) data[i] = pixels[v * size + i];
+      augmented.push(await rgbToDataUrl({ data, width: image.width, height: image.height }, 96));
+    }
+    samples.push({ label: source.labels[source.items[index].label], original, augmented });
+  }
+  return { samples };
+}
+
+function trainedSummary(): TrainedModelSummary | null {
+  return trained ? { labels: trained.labels, inputSize: trained.inputSize, trainedAt: trained.trainedAt } : null;
+}
+
+async function predict(bitmap: ImageBitmap): Promise<Prediction> {
+  if (!trained) {
+    bitmap.close();
+    throw new Error('Train a model first: "Try it" uses the model from the last run.');
+  }
+  const { model, inputSize, inputScaling, labels } = trained;
+  let rgb;
+  try {
+    rgb = bitmapToRgb(bitmap, Math.max(inputSize[0], inputSize[1]));
+  } finally {
+    bitmap.close();
+  }
+  const { scale, offset } = scalingToAffine(inputScaling);
+  const probs = tf.tidy(() => {
+    const x = tf.tensor3d(rgb.data, [rgb.height, rgb.width, 3], 'int32').toFloat();
+    // Same preprocessing as training (engine: stretch, half-pixel centres, 8-bit pixels).
+    const resized = tf.image.resizeBilinear(x, inputSize, false, true).clipByValue(0, 255).floor();
+    const scaled = resized.mul(scale).add(offset).expandDims(0);
+    const out = model.predict(scaled) as tf.Tensor;
+    return out.reshape([-1]);
+  });
+  const probabilities = Array.from(await probs.data());
+  probs.dispose();
+  return { labels, probabilities, backend: tf.getBackend() as Prediction['backend'] };
+}
+
+async function exportModel(name: string): Promise<ExportedModel> {
+  if (!trained) throw new Error('Nothing to export yet: run the pipeline first.');
+  const { model, labels, inputSize, inputScaling } = trained;
+  let files: Record<string, Uint8Array> = {};
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const raw = artifacts.weightData;
+      const weightBytes = !raw
+        ? new Uint8Array(0)
+        : Array.isArray(raw)
+          ? new Uint8Array(tf.io.concatenateArrayBuffers(raw))
+          : new Uint8Array(raw);
+      const modelJson = {
+        modelTopology: artifacts.modelTopology,
+        format: 'layers-model',
+        generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,
+        convertedBy: 'Graft',
+        weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }],
+        userDefinedMetadata: { graft: { labels, inputSize, inputScaling } },
+      };
+      files = {
+        'model.json': strToU8(JSON.stringify(modelJson)),
+        'weights.bin': weightBytes,
+        'labels.json': strToU8(JSON.stringify({ labels, inputSize, inputScaling, createdBy: 'Graft' }, null, 2)),
+      };
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  const safe = name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'graft-model';
+  return { fileName: `${safe}.zip`, zip: zipSync(files, { level: 6 }) };
+}
+
+post({ type: 'ready' });

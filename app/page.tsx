@@ -1,3 +1,5 @@
+import { GraftEditor } from './components/canvas/Editor';
+
 export default function Home() {
-  return <main><h1>Graft</h1></main>;
+  return <GraftEditor />;
 }

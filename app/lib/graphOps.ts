@@ -51,8 +51,14 @@ export interface EdgeEnds {
   targetHandle: string;
 }
 
+/** Readable id like the templates use (`a.out->b.in`) when it fits and is free, else a random one. */
+export function edgeIdFor(ends: EdgeEnds, taken: ReadonlySet<string>): string {
+  const readable = `${ends.source}.${ends.sourceHandle}->${ends.target}.${ends.targetHandle}`;
+  return readable.length <= 160 && !taken.has(readable) ? readable : makeEdgeId(taken);
+}
+
 export function addEdge(graph: GraftGraph, ends: EdgeEnds): { graph: GraftGraph; edgeId: string } {
-  const edgeId = makeEdgeId(new Set(graph.edges.map((e) => e.id)));
+  const edgeId = edgeIdFor(ends, new Set(graph.edges.map((e) => e.id)));
   return { graph: { ...graph, edges: [...graph.edges, { id: edgeId, ...ends }] }, edgeId };
 }
 
@@ -121,7 +127,7 @@ export function pasteElements(
     const source = idMap.get(e.source);
     const target = idMap.get(e.target);
     if (!source || !target) continue;
-    const id = makeEdgeId(takenEdges);
+    const id = edgeIdFor({ source, sourceHandle: e.sourceHandle, target, targetHandle: e.targetHandle }, takenEdges);
     takenEdges.add(id);
     edges.push({ ...e, id, source, target });
   }

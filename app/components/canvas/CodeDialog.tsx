@@ -1,0 +1,81 @@
+'use client';
+/** "View code": the TensorFlow.js program the current graph compiles to, updated live as the graph changes. */
+import { useEffect, useRef, useState } from 'react';
+import { planToCode } from '@/nodes/compiler';
+import { useCompiled } from './CompileContext';
+
+export function CodeDialog({ open, onClose }: { open: boolean; onClose(): void }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const { result } = useCompiled();
+  const [copied, setCopied] = useState(false);
+
+  useEffect(() => {
+    const d = ref.current;
+    if (!d) return;
+    if (open && !d.open) d.showModal();
+    if (!open && d.open) d.close();
+  }, [open]);
+
+  let code: string | null = null;
+  let codeError: string | null = null;
+  if (result.ok) {
+    try {
+      code = planToCode(result.plan);
+    } catch (e) {
+      codeError = `Code generation failed: ${(e as Error).message}`;
+    }
+  }
+
+  const copy = async () => {
+    if (!code) return;
+    try {
+      await navigator.clipboard.writeText(code);
+    } catch {
+      // Clipboard API can be blocked (permissions, insecure context); fall back to a hidden textarea.
+      const ta = document.createElement('textarea');
+      ta.value = code;
+      document.body.appendChild(ta);
+      ta.select();
+      document.execCommand('copy');
+      ta.remove();
+    }
+    setCopied(true);
+    setTimeout(() => setCopied(false), 2000);
+  };
+
+  return (
+    <dialog ref={ref} className="code-dialog" aria-labelledby="code-dialog-title" onClose={onClose} onCancel={onClose}>
+      <header className="dialog-header">
+        <h2 id="code-dialog-title">Generated code</h2>
+        <div className="dialog-actions">
+          <button type="button" className="btn" onClick={copy} disabled={!code} aria-label="Copy code">
+            {copied ? 'Copied' : 'Copy code'}
+          </button>
+          <button type="button" className="btn btn-ghost" onClick={onClose} aria-label="Close">
+            ✕
+          </button>
+        </div>
+      </header>
+      <p className="muted dialog-sub">
+        The TensorFlow.js program this graph runs. It updates as you edit the graph.
+      </p>
+      <span role="status" className="sr-only">
+        {copied ? 'Code copied to the clipboard' : ''}
+      </span>
+      {code ? (
+        <pre className="code-block" tabIndex={0} aria-label="Generated TensorFlow.js code">
+          <code>{code}</code>
+        </pre>
+      ) : (
+        <div className="code-errors" role="alert">
+          <p>{codeError ?? 'The graph does not compile yet. Fix these problems to see the code:'}</p>
+          <ul>
+            {result.errors.map((e, i) => (
+              <li key={i}>{e.message}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </dialog>
+  );
+}

@@ -1,0 +1,58 @@
+'use client';
+/** Every compile error and warning; clicking one selects that node and brings it into view. */
+import type { GraphError } from '@/nodes/core/types';
+import { getNodeDefinition } from '@/nodes/registry';
+import { useGraphStore } from '@/app/state/graphStore';
+import { displayName } from '@/app/lib/nodeStyle';
+import { useCompiled } from './CompileContext';
+
+export function ProblemsPanel({ onFocusNode }: { onFocusNode(id: string): void }) {
+  const { result } = useCompiled();
+  const graph = useGraphStore((s) => s.graph);
+  const nameOf = (id: string | null) => {
+    if (!id) return 'Graph';
+    const n = graph.nodes.find((x) => x.id === id);
+    return n ? displayName(n, getNodeDefinition(n.type)) : id;
+  };
+  const items: Array<{ kind: 'error' | 'warning'; e: GraphError }> = [
+    ...result.errors.map((e) => ({ kind: 'error' as const, e })),
+    ...result.warnings.map((e) => ({ kind: 'warning' as const, e })),
+  ];
+  const errorCount = result.errors.length;
+  const warnCount = result.warnings.length;
+  return (
+    <section className="problems" aria-labelledby="problems-title">
+      <h2 id="problems-title" className="panel-title">
+        Problems
+        <span className={`count${errorCount ? ' count-error' : warnCount ? ' count-warn' : ' count-ok'}`}>
+          {errorCount === 0 && warnCount === 0 ? 'none' : `${errorCount} error${errorCount === 1 ? '' : 's'}${warnCount ? `, ${warnCount} warning${warnCount === 1 ? '' : 's'}` : ''}`}
+        </span>
+      </h2>
+      {items.length === 0 ? (
+        <p className="problems-ok">
+          <span aria-hidden="true">✓ </span>
+          {graph.nodes.length === 0 ? 'The canvas is empty — add nodes from the palette.' : 'The pipeline is ready to run.'}
+        </p>
+      ) : (
+        <ul className="problems-list">
+          {items.map(({ kind, e }, i) => (
+            <li key={i}>
+              <button
+                type="button"
+                className={`problem problem-${kind}`}
+                disabled={!e.nodeId}
+                onClick={() => e.nodeId && onFocusNode(e.nodeId)}
+              >
+                <span className="problem-icon" aria-hidden="true">
+                  {kind === 'error' ? '●' : '▲'}
+                </span>
+                <span className="problem-where">{nameOf(e.nodeId)}</span>
+                <span className="problem-msg">{e.message}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,13 @@
+'use client';
+/**
+ * Layout slots filled by other features. PLACEHOLDERS: the persistence engineer puts `<PersistenceBar />` and the
+ * run-UI engineer `<RunControls />` into `ToolbarExtras` (right-hand side of the top toolbar); the run panel goes
+ * into `DockPanel` (full-width dock under the canvas). Replace this file's contents freely.
+ */
+export function ToolbarExtras() {
+  return null;
+}
+
+export function DockPanel() {
+  return null;
+}

@@ -1,0 +1,50 @@
+/** Visual vocabulary shared by palette, nodes and inspector. */
+import type { NodeCategory, NodeDefinition, PortDef } from '@/nodes/core/types';
+import { PORT_TYPES } from '@/nodes/core/types';
+import type { GraphNode } from '@/nodes/core/graph';
+import { paramFields } from '@/nodes/core/params';
+
+export const CATEGORY_STYLE: Record<NodeCategory, { label: string; color: string; soft: string }> = {
+  data: { label: 'Data', color: '#2f9e44', soft: '#ebfbee' },
+  model: { label: 'Model', color: '#1c7ed6', soft: '#e7f5ff' },
+  training: { label: 'Training', color: '#7048e8', soft: '#f3f0ff' },
+  evaluation: { label: 'Evaluation', color: '#e8590c', soft: '#fff4e6' },
+};
+
+export const CATEGORY_ORDER: NodeCategory[] = ['data', 'model', 'training', 'evaluation'];
+
+export function displayName(node: GraphNode, def: NodeDefinition | undefined): string {
+  return node.label?.trim() || def?.title || node.type;
+}
+
+/** Accessible name of a handle, e.g. "Train input Data (dataset)". */
+export function handleLabel(nodeName: string, direction: 'input' | 'output', port: PortDef): string {
+  return `${nodeName} ${direction} ${port.label} (${PORT_TYPES[port.type].label})`;
+}
+
+function formatValue(v: unknown): string {
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(3)));
+  if (typeof v === 'boolean') return v ? 'on' : 'off';
+  if (typeof v === 'string') {
+    const s = v.replace(/^(builtin|dir|local|shared):/, '');
+    return s.length > 22 ? `${s.slice(0, 21)}…` : s || '—';
+  }
+  if (Array.isArray(v)) return `${v.length} item${v.length === 1 ? '' : 's'}`;
+  return v === undefined || v === null ? '—' : '…';
+}
+
+/** One short line of the node's key params (the first few declared ones), e.g. "Epochs 10 · Batch size 32". */
+export function paramSummary(node: GraphNode, def: NodeDefinition | undefined, maxItems = 3): string {
+  if (!def) return '';
+  let fields;
+  try {
+    fields = paramFields(def);
+  } catch {
+    return '';
+  }
+  return fields
+    .filter((f) => f.kind !== 'json')
+    .slice(0, maxItems)
+    .map((f) => `${f.title} ${formatValue(node.params[f.key] ?? f.default)}`)
+    .join(' · ');
+}

@@ -5,6 +5,7 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { InputScaling, ModelSource, Plan } from '../core/plan';
 import type { BackendName, RunEvent, RunResult } from './types';
+import type { ModelFolderMeta } from '../pretrained-model/catalog';
 
 /** RGB pixels, row-major, 3 bytes per pixel. */
 export interface DecodedImage {
@@ -45,6 +46,9 @@ export interface EngineHost {
   useBackend(name: BackendName): Promise<void>;
   /** Small data-URL thumbnail for the misclassified gallery; hosts without canvases return null. */
   thumbnail?(image: DecodedImage): Promise<string | null>;
+  /** Optional metadata a model folder carries about itself (`graft.json`: input size, scaling, default
+   * truncation). The engine merges it over the catalog entry. */
+  modelMeta?(source: ModelSource): Promise<ModelFolderMeta | null>;
 }
 
 export interface RunPlanOptions {
@@ -57,6 +61,15 @@ export interface RunPlanOptions {
    * the engine must NOT dispose this model afterwards (the browser host keeps it for "Try it" and "Export").
    * When not given, the engine disposes everything as usual. */
   onTrainedModel?(trained: TrainedModel): void;
+  /** Bytes of resized training pixels kept in memory between epochs on the full path (default 256 MB); images
+   * beyond it are decoded again each epoch. */
+  pixelCacheBytes?: number;
+  /** Force the path ('cached' needs a fully frozen trunk); default follows `plan.train.featureCache`. Used by the
+   * benchmark to time both paths on the same plan. */
+  forcePath?: 'cached' | 'full';
+  /** Skip the test-split evaluation (tuning trials only need validation metrics). The result then carries an
+   * empty evaluation with testSize 0. */
+  skipEvaluation?: boolean;
 }
 
 /** The trained classifier handed to `RunPlanOptions.onTrainedModel`. */

@@ -63,6 +63,14 @@ export interface RunResult {
   splitSizes: { train: number; validation: number; test: number };
   /** Set when the run was a hyperparameter search. */
   tune?: TuneSummary;
+  /** Files left out: unreadable at listing time (from the ImageSource) or failing to decode during the run. */
+  skipped?: Array<{ name: string; reason: string }>;
+  /** Layer the trunk was cut at (resolved default when the node left it empty). */
+  truncateAt?: string;
+  /** Pixel scaling used (resolved, never 'auto'). */
+  inputScaling?: 'minus1to1' | 'zero1' | 'raw255';
+  /** [height, width] images were resized to. */
+  inputSize?: [number, number];
 }
 
 export interface TrialRecord {

@@ -52,6 +52,9 @@ export const datasetNode = defineNode({
   inputs: [],
   outputs: [{ id: 'data', label: 'Images', type: 'dataset' }],
   params: datasetParams,
+  // The custom inspector picks/uploads the dataset and edits the split next to the per-class counts.
+  hiddenParams: ['datasetId', 'testSplit'],
+  inspector: () => import('./Inspector'),
   tunableParams: ['maxImagesPerClass'],
   compile: ({ node, params }) => {
     const value: DatasetValue = {

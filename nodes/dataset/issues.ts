@@ -35,8 +35,10 @@ export interface DatasetReport {
 
 export function datasetReport(
   summary: DatasetContentSummary,
-  options: { testSplit: number; validationSplit: number },
+  options: { testSplit: number; validationSplit: number; maxImagesPerClass?: number },
 ): DatasetReport {
+  const cap = options.maxImagesPerClass ?? 0;
+  if (cap > 0) summary = { ...summary, classes: summary.classes.map((c) => ({ name: c.name, count: Math.min(c.count, cap) })) };
   const errors: DatasetIssue[] = [];
   const warnings: DatasetIssue[] = [];
   if (!summary.exists) {
@@ -95,6 +97,13 @@ export function datasetReport(
  * downstream of it (through Augment Data etc.), else the Train node's default.
  */
 export function validationSplitFor(graph: GraftGraph, datasetNodeId: string): number {
+  const node = downstreamTrainNode(graph, datasetNodeId);
+  const v = node?.params.validationSplit;
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 && v < 1 ? v : DEFAULT_VALIDATION_SPLIT;
+}
+
+/** The first Train / Hyperparameter Tune node fed (directly or through other nodes) by this dataset node. */
+export function downstreamTrainNode(graph: GraftGraph, datasetNodeId: string): GraftGraph['nodes'][number] | null {
   const seen = new Set<string>([datasetNodeId]);
   let frontier = [datasetNodeId];
   while (frontier.length > 0) {
@@ -105,14 +114,11 @@ export function validationSplitFor(graph: GraftGraph, datasetNodeId: string): nu
         seen.add(edge.target);
         const node = graph.nodes.find((n) => n.id === edge.target);
         if (!node) continue;
-        if (node.type === 'train' || node.type === 'hyperparameter-tune') {
-          const v = node.params.validationSplit;
-          return typeof v === 'number' && Number.isFinite(v) && v >= 0 && v < 1 ? v : DEFAULT_VALIDATION_SPLIT;
-        }
+        if (node.type === 'train' || node.type === 'hyperparameter-tune') return node;
         next.push(node.id);
       }
     }
     frontier = next;
   }
-  return DEFAULT_VALIDATION_SPLIT;
+  return null;
 }

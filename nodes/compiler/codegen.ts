@@ -393,7 +393,7 @@ function mainSection(plan: Plan, m: ModelInfo): string {
   let training: string;
   if (plan.tune) {
     const tune = plan.tune;
-    const space = tune.dimensions.map((d) => `    ${configKey(plan, d)}: ${lit(dimensionValues(d))},`).join('\n');
+    const space = tune.dimensions.map((d) => `    ${configKey(plan, d)}: [${dimensionValues(d).map(lit).join(', ')}],`).join('\n');
     const better = tune.metric === 'val_accuracy' ? 'result.best.valAccuracy > bestScore' : '-result.best.valLoss > bestScore';
     const score = tune.metric === 'val_accuracy' ? 'result.best.valAccuracy' : '-result.best.valLoss';
     training = `  // Hyperparameter Tune: ${tune.strategy} search, at most ${tune.maxTrials} trials / ${tune.maxMinutes} minutes, best ${tune.metric}.
@@ -439,7 +439,9 @@ ${space}
   const evaluate = plan.evaluate
     ? `
   // Evaluate on the held-out test images (never seen in training or tuning).
-  const report = evaluate(model, preprocess(test.xs, finalConfig), test.ys, classNames, finalConfig.misclassifiedCount);
+  const testInputs = preprocess(test.xs, finalConfig);
+  const report = evaluate(model, testInputs, test.ys, classNames, finalConfig.misclassifiedCount);
+  testInputs.dispose();
   console.log('test accuracy', report.accuracy.toFixed(3));
   console.table(report.perClass);
   console.log('confusion matrix [true][predicted]', report.confusionMatrix);`

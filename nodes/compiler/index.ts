@@ -253,7 +253,8 @@ function compileUnsafe(input: unknown): CompileResult {
     const { dimensions, problems } = checkTuneDimensions(trainerId, trained.tune.dimensions, upstream, nodes, defs);
     errors.push(...problems);
     trained = { ...trained, tune: { ...trained.tune, dimensions } };
-    if (dimensions.length === 0 && problems.length === 0) {
+    const dimensionsAlreadyFlagged = errors.some((e) => e.nodeId === trainerId && e.param === 'dimensions');
+    if (dimensions.length === 0 && problems.length === 0 && !dimensionsAlreadyFlagged) {
       errors.push({
         nodeId: trainerId,
         param: 'dimensions',

@@ -4,8 +4,14 @@
  * run-UI engineer `<RunControls />` into `ToolbarExtras` (right-hand side of the top toolbar); the run panel goes
  * into `DockPanel` (full-width dock under the canvas). Replace this file's contents freely.
  */
+import { PersistenceBar } from '@/app/components/persistence/PersistenceBar';
+
 export function ToolbarExtras() {
-  return null;
+  return (
+    <>
+      <PersistenceBar />
+    </>
+  );
 }
 
 export function DockPanel() {

@@ -33,7 +33,18 @@ function formatValue(v: unknown): string {
   return v === undefined || v === null ? '—' : '…';
 }
 
-/** One short line of the node's key params (the first few declared ones), e.g. "Epochs 10 · Batch size 32". */
+/** Which params best describe each node at a glance (unknown keys are skipped; other types use the first few). */
+const KEY_PARAMS: Record<string, (params: Record<string, unknown>) => string[]> = {
+  dataset: () => ['datasetId', 'testSplit'],
+  'pretrained-model': (p) => [p.source === 'url' ? 'url' : p.source === 'upload' ? 'uploadId' : 'catalogId', 'truncateAt'],
+  'freeze-layers': (p) => ['mode', p.mode === 'firstN' ? 'count' : p.mode === 'upTo' ? 'upToLayer' : ''],
+  'add-head': () => ['pooling', 'hiddenLayers', 'dropout'],
+  train: () => ['epochs', 'batchSize', 'learningRate'],
+  'hyperparameter-tune': () => ['strategy', 'maxTrials', 'dimensions'],
+  evaluate: () => ['misclassifiedCount'],
+};
+
+/** One short line of the node's key params, e.g. "Epochs 20 · Batch size 16 · Learning rate 0.001". */
 export function paramSummary(node: GraphNode, def: NodeDefinition | undefined, maxItems = 3): string {
   if (!def) return '';
   let fields;
@@ -42,9 +53,16 @@ export function paramSummary(node: GraphNode, def: NodeDefinition | undefined, m
   } catch {
     return '';
   }
-  return fields
-    .filter((f) => f.kind !== 'json')
+  const keys = KEY_PARAMS[node.type]?.(node.params);
+  const chosen = keys
+    ? keys.map((k) => fields.find((f) => f.key === k)).filter((f): f is NonNullable<typeof f> => !!f)
+    : fields.filter((f) => f.kind !== 'json').slice(0, maxItems);
+  return chosen
     .slice(0, maxItems)
-    .map((f) => `${f.title} ${formatValue(node.params[f.key] ?? f.default)}`)
+    .map((f) => {
+      const v = node.params[f.key] ?? f.default;
+      if (f.kind === 'string' && (v === '' || v === undefined)) return `${f.title} default`;
+      return `${f.title} ${formatValue(v)}`;
+    })
     .join(' · ');
 }

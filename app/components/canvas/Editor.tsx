@@ -76,6 +76,13 @@ function EditorInner() {
     if (s.revision === 0 && s.graph.nodes.length === 0) s.replaceGraph(initialGraph());
   }, []);
 
+  // Dev-only handle for poking at state from the browser console (and manual checks of run-state badges).
+  useEffect(() => {
+    if (process.env.NODE_ENV !== 'production') {
+      (window as unknown as { __graft?: unknown }).__graft = { graph: useGraphStore, run: useRunStore };
+    }
+  }, []);
+
   // ---- derive React Flow state from the store (node objects are cached so unchanged nodes keep identity) ----
   const nodeCache = useRef(new Map<string, { src: GraphNode; selected: boolean; size?: Size; readOnly: boolean; rf: GraftFlowNode }>());
   const rfNodes = useMemo(() => {

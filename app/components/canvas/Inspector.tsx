@@ -176,7 +176,7 @@ export function Inspector({ nodeId }: { nodeId: string }) {
           </InspectorBoundary>
         </section>
       )}
-      {def && (
+      {def && (fields.length > 0 || !CustomInspector) && (
         <section className="insp-section" aria-labelledby={`settings-${node.id}`}>
           <div className="insp-h-row">
             <h3 id={`settings-${node.id}`} className="insp-h">Settings</h3>

@@ -37,18 +37,31 @@ export function ProblemsPanel({ onFocusNode }: { onFocusNode(id: string): void }
         <ul className="problems-list">
           {items.map(({ kind, e }, i) => (
             <li key={i}>
-              <button
-                type="button"
-                className={`problem problem-${kind}`}
-                disabled={!e.nodeId}
-                onClick={() => e.nodeId && onFocusNode(e.nodeId)}
-              >
-                <span className="problem-icon" aria-hidden="true">
-                  {kind === 'error' ? '●' : '▲'}
-                </span>
-                <span className="problem-where">{nameOf(e.nodeId)}</span>
-                <span className="problem-msg">{e.message}</span>
-              </button>
+              {e.nodeId ? (
+                // A link ("go to the node"), not a button: keeps palette button names unambiguous.
+                <a
+                  href={`#node-${e.nodeId}`}
+                  className={`problem problem-${kind}`}
+                  onClick={(ev) => {
+                    ev.preventDefault();
+                    onFocusNode(e.nodeId!);
+                  }}
+                >
+                  <span className="problem-icon" aria-hidden="true">
+                    {kind === 'error' ? '●' : '▲'}
+                  </span>
+                  <span className="problem-where">{nameOf(e.nodeId)}</span>
+                  <span className="problem-msg">{e.message}</span>
+                </a>
+              ) : (
+                <div className={`problem problem-${kind}`}>
+                  <span className="problem-icon" aria-hidden="true">
+                    {kind === 'error' ? '●' : '▲'}
+                  </span>
+                  <span className="problem-where">Graph</span>
+                  <span className="problem-msg">{e.message}</span>
+                </div>
+              )}
             </li>
           ))}
         </ul>

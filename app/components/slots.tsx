@@ -5,15 +5,18 @@
  * into `DockPanel` (full-width dock under the canvas). Replace this file's contents freely.
  */
 import { PersistenceBar } from '@/app/components/persistence/PersistenceBar';
+import { RunControls } from '@/app/components/run/RunControls';
+import { RunPanel } from '@/app/components/run/RunPanel';
 
 export function ToolbarExtras() {
   return (
     <>
       <PersistenceBar />
+      <RunControls />
     </>
   );
 }
 
 export function DockPanel() {
-  return null;
+  return <RunPanel />;
 }

@@ -1,9 +1,19 @@
 'use client';
 /**
- * Run state shared by the canvas (per-node badges) and the run panel. STUB: the run UI fills this in.
+ * Run state shared by the canvas (per-node badges) and the run panel. The run controller
+ * (`app/components/run/controller.ts`) feeds engine events in; components only read.
  */
 import { create } from 'zustand';
-import type { NodeRunState } from '@/nodes/engine/types';
+import type {
+  BackendName,
+  EpochLog,
+  NodeRunState,
+  RunErrorKind,
+  RunEvent,
+  RunResult,
+  TrialRecord,
+} from '@/nodes/engine/types';
+import type { GraphError } from '@/nodes/core/types';
 
 export interface NodeRunInfo {
   state: NodeRunState;
@@ -12,14 +22,199 @@ export interface NodeRunInfo {
   progress?: number;
 }
 
+/** 'main' = the pipeline as built; 'scratch' = the same plan with random trunk weights (comparison baseline). */
+export type RunKind = 'main' | 'scratch';
+export type RunStatus = 'running' | 'done' | 'error' | 'cancelled';
+
+export interface RunProgress {
+  phase: 'loading' | 'features' | 'training' | 'evaluating';
+  done: number;
+  total: number;
+  etaMs: number | null;
+  imagesPerSecond?: number;
+}
+
+export interface RunSession {
+  kind: RunKind;
+  runId: string;
+  startedAt: number;
+  finishedAt: number | null;
+  status: RunStatus;
+  /** Latest human-readable status line from the engine. */
+  statusMessage: string;
+  /** All status lines (skipped files etc.), newest last, capped. */
+  notes: string[];
+  backend: { backend: BackendName; featureBackend: BackendName | null; reason: string; adapter?: string } | null;
+  progress: RunProgress | null;
+  batch: { epoch: number; batch: number; batchesPerEpoch: number; loss: number } | null;
+  epochs: EpochLog[];
+  totalEpochs: number | null;
+  trials: TrialRecord[];
+  result: RunResult | null;
+  error: { message: string; nodeId: string | null; kind: RunErrorKind } | null;
+  /** Name of the graph and the plan's node ids, for history and locating things. */
+  graphName: string;
+}
+
+export interface RunHistoryEntry {
+  id: string;
+  date: number;
+  kind: RunKind;
+  accuracy: number | null;
+  loss: number | null;
+  backend: BackendName | null;
+  featureBackend: BackendName | null;
+  path: 'cached' | 'full' | null;
+  epochs: number;
+  trainMs: number | null;
+  imagesPerSecond: number | null;
+  status: RunStatus;
+  summary: string;
+}
+
 interface RunStoreState {
   nodeStates: Record<string, NodeRunInfo>;
   setNodeState(nodeId: string, info: NodeRunInfo): void;
   clearNodeStates(): void;
+
+  main: RunSession | null;
+  scratch: RunSession | null;
+  /** Compile problems that blocked the last Run press (empty when the last press compiled). */
+  blockedBy: GraphError[];
+  setBlockedBy(errors: GraphError[]): void;
+  /** A trained classifier from the last successful main run is kept in the worker (Try it / Export). */
+  hasTrainedModel: boolean;
+  setHasTrainedModel(v: boolean): void;
+
+  beginSession(kind: RunKind, runId: string, graphName: string, nodeIds: string[]): void;
+  applyEvents(kind: RunKind, events: RunEvent[]): void;
+  /** The session that is running now, else the main one. */
+  activeKind(): RunKind;
 }
 
-export const useRunStore = create<RunStoreState>((set) => ({
+const MAX_NOTES = 50;
+
+function emptySession(kind: RunKind, runId: string, graphName: string): RunSession {
+  return {
+    kind,
+    runId,
+    startedAt: Date.now(),
+    finishedAt: null,
+    status: 'running',
+    statusMessage: 'Starting…',
+    notes: [],
+    backend: null,
+    progress: null,
+    batch: null,
+    epochs: [],
+    totalEpochs: null,
+    trials: [],
+    result: null,
+    error: null,
+    graphName,
+  };
+}
+
+function reduce(session: RunSession, event: RunEvent): RunSession {
+  switch (event.type) {
+    case 'status':
+      return { ...session, statusMessage: event.message, notes: [...session.notes, event.message].slice(-MAX_NOTES) };
+    case 'backend':
+      return { ...session, backend: { backend: event.backend, featureBackend: event.featureBackend, reason: event.reason, adapter: event.adapter } };
+    case 'progress':
+      return {
+        ...session,
+        progress: { phase: event.phase, done: event.done, total: event.total, etaMs: event.etaMs, imagesPerSecond: event.imagesPerSecond ?? session.progress?.imagesPerSecond },
+      };
+    case 'batch':
+      return { ...session, batch: { epoch: event.epoch, batch: event.batch, batchesPerEpoch: event.batchesPerEpoch, loss: event.loss } };
+    case 'epoch': {
+      // A tuning run restarts epochs per trial: a lower epoch number starts a new curve.
+      const last = session.epochs[session.epochs.length - 1];
+      const epochs = last && event.log.epoch <= last.epoch ? [event.log] : [...session.epochs, event.log];
+      return { ...session, epochs, totalEpochs: event.totalEpochs };
+    }
+    case 'trial': {
+      const trials = session.trials.filter((t) => t.id !== event.trial.id);
+      trials.push(event.trial);
+      trials.sort((a, b) => a.id - b.id);
+      return { ...session, trials };
+    }
+    case 'done':
+      return {
+        ...session,
+        status: 'done',
+        finishedAt: Date.now(),
+        result: event.result,
+        epochs: event.result.tune ? session.epochs : event.result.epochs.length ? event.result.epochs : session.epochs,
+        trials: event.result.tune ? event.result.tune.trials : session.trials,
+        statusMessage: 'Finished',
+      };
+    case 'error':
+      return {
+        ...session,
+        status: event.kind === 'cancelled' ? 'cancelled' : 'error',
+        finishedAt: Date.now(),
+        error: { message: event.message, nodeId: event.nodeId, kind: event.kind },
+        statusMessage: event.kind === 'cancelled' ? 'Cancelled' : 'Failed',
+      };
+    case 'node':
+      return session;
+  }
+}
+
+export const useRunStore = create<RunStoreState>((set, get) => ({
   nodeStates: {},
   setNodeState: (nodeId, info) => set((s) => ({ nodeStates: { ...s.nodeStates, [nodeId]: info } })),
   clearNodeStates: () => set({ nodeStates: {} }),
+
+  main: null,
+  scratch: null,
+  blockedBy: [],
+  setBlockedBy: (errors) => set({ blockedBy: errors }),
+  hasTrainedModel: false,
+  setHasTrainedModel: (v) => set({ hasTrainedModel: v }),
+
+  beginSession: (kind, runId, graphName, nodeIds) =>
+    set((s) => {
+      const nodeStates: Record<string, NodeRunInfo> = {};
+      for (const id of nodeIds) nodeStates[id] = { state: 'waiting' };
+      return {
+        [kind]: emptySession(kind, runId, graphName),
+        // A new main run invalidates an earlier comparison.
+        ...(kind === 'main' ? { scratch: null } : {}),
+        nodeStates,
+        blockedBy: [],
+      } as Partial<RunStoreState>;
+    }),
+
+  applyEvents: (kind, events) =>
+    set((s) => {
+      let session = s[kind];
+      if (!session) return {};
+      let nodeStates = s.nodeStates;
+      for (const event of events) {
+        session = reduce(session, event);
+        if (event.type === 'node') {
+          if (nodeStates === s.nodeStates) nodeStates = { ...nodeStates };
+          nodeStates[event.nodeId] = { state: event.state, message: event.message, progress: event.progress };
+        } else if (event.type === 'error' && event.nodeId) {
+          if (nodeStates === s.nodeStates) nodeStates = { ...nodeStates };
+          nodeStates[event.nodeId] = { state: event.kind === 'cancelled' ? 'cancelled' : 'error', message: event.message };
+        }
+        if (event.type === 'error' || event.type === 'done') {
+          // Nodes still waiting/running when the run ends did not finish.
+          const ended: NodeRunState = event.type === 'done' ? 'done' : 'cancelled';
+          for (const [id, info] of Object.entries(nodeStates)) {
+            if (info.state === 'waiting' || info.state === 'running') {
+              if (nodeStates === s.nodeStates) nodeStates = { ...nodeStates };
+              nodeStates[id] = { state: ended, message: event.type === 'done' ? info.message : 'Not finished' };
+            }
+          }
+        }
+      }
+      return { [kind]: session, nodeStates } as Partial<RunStoreState>;
+    }),
+
+  activeKind: () => (get().scratch?.status === 'running' ? 'scratch' : 'main'),
 }));

@@ -1,0 +1,62 @@
+'use client';
+/** Earlier runs of this graph (localStorage), comparable at a glance. */
+import { useEffect, useState } from 'react';
+import { useGraphStore } from '@/app/state/graphStore';
+import { usePersistenceStore } from '@/app/components/persistence/persistenceStore';
+import type { RunHistoryEntry } from '@/app/state/runStore';
+import { clearHistory, historyKey, readHistory, subscribeHistory } from './history';
+import { duration, pct } from './format';
+import styles from './run.module.css';
+
+export function HistoryTable() {
+  const graphName = useGraphStore((s) => s.graph.name);
+  const graphId = usePersistenceStore((s) => s.graphId);
+  const key = historyKey(graphId, graphName);
+  const [entries, setEntries] = useState<RunHistoryEntry[]>([]);
+
+  useEffect(() => {
+    setEntries(readHistory(key));
+    return subscribeHistory(() => setEntries(readHistory(key)));
+  }, [key]);
+
+  if (entries.length === 0) return null;
+  const best = Math.max(...entries.map((e) => e.accuracy ?? -1));
+  return (
+    <section className={`${styles.card} ${styles.wide}`} aria-label="Run history">
+      <div className={styles.cardHeader}>
+        <h3 className={styles.cardTitle}>Run history of “{graphName}”</h3>
+        <button type="button" className="btn btn-small btn-ghost" onClick={() => clearHistory(key)}>
+          Clear history
+        </button>
+      </div>
+      <div className={styles.tableWrap}>
+        <table className={styles.table} aria-label="Earlier runs">
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Run</th>
+              <th scope="col">Test accuracy</th>
+              <th scope="col">Backend</th>
+              <th scope="col">Path</th>
+              <th scope="col">Training time</th>
+              <th scope="col">Setup</th>
+            </tr>
+          </thead>
+          <tbody>
+            {entries.map((e) => (
+              <tr key={e.id} className={e.accuracy !== null && e.accuracy === best ? styles.bestRow : undefined}>
+                <td>{new Date(e.date).toLocaleString()}</td>
+                <td>{e.kind === 'scratch' ? 'from scratch' : 'pretrained'}{e.status !== 'done' ? ` (${e.status})` : ''}</td>
+                <td>{pct(e.accuracy)}</td>
+                <td>{e.backend ?? '—'}{e.featureBackend && e.featureBackend !== e.backend ? ` (features ${e.featureBackend})` : ''}</td>
+                <td>{e.path ?? '—'}</td>
+                <td>{duration(e.trainMs)}</td>
+                <td className={styles.setupCell}>{e.summary}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

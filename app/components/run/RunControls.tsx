@@ -1,0 +1,45 @@
+'use client';
+/** Toolbar buttons: Run / Cancel (accessible names exactly "Run" and "Cancel"). */
+import { useEffect } from 'react';
+import { useRunStore } from '@/app/state/runStore';
+import { useGraphStore } from '@/app/state/graphStore';
+import { getEngineClient } from '@/nodes/engine/host-browser/client';
+import { cancelRun, startRun } from './controller';
+import styles from './run.module.css';
+
+export function RunControls() {
+  const running = useRunStore((s) => s.main?.status === 'running' || s.scratch?.status === 'running');
+  const blocked = useRunStore((s) => s.blockedBy.length);
+  const hasNodes = useGraphStore((s) => s.graph.nodes.length > 0);
+
+  // Start the worker (tfjs + backends load) while the user is still building the graph.
+  useEffect(() => {
+    const t = setTimeout(() => getEngineClient().warmUp(), 1500);
+    return () => clearTimeout(t);
+  }, []);
+
+  return (
+    <div className={styles.controls} role="group" aria-label="Run controls">
+      <button
+        type="button"
+        className="btn btn-primary"
+        onClick={() => startRun('main')}
+        disabled={running || !hasNodes}
+        title={hasNodes ? 'Compile the graph and train it in this browser' : 'Add nodes first'}
+        aria-describedby={blocked ? 'run-blocked-note' : undefined}
+      >
+        Run
+      </button>
+      <button type="button" className="btn" onClick={cancelRun} disabled={!running} title="Stop the current run">
+        Cancel
+      </button>
+      {blocked > 0 && !running && (
+        <span id="run-blocked-note" className={styles.blockedNote} role="status">
+          {blocked} problem{blocked > 1 ? 's' : ''} — see run panel
+        </span>
+      )}
+    </div>
+  );
+}
+
+export default RunControls;

@@ -1,0 +1,229 @@
+'use client';
+/** The run dock: progress, backend, errors, live charts, evaluation, comparison, Try it, export and history. */
+import { useEffect, useState } from 'react';
+import { useRunStore, type RunSession } from '@/app/state/runStore';
+import { useGraphStore } from '@/app/state/graphStore';
+import { getNodeDefinition } from '@/nodes/registry';
+import type { GraphError } from '@/nodes/core/types';
+import { LiveCharts } from './LiveCharts';
+import { EvaluationPanel } from './EvaluationPanel';
+import { ComparePanel } from './ComparePanel';
+import { TryIt } from './TryIt';
+import { ExportButton } from './ExportButton';
+import { HistoryTable } from './HistoryTable';
+import { TrialsPanel } from './TrialsPanel';
+import { PHASE_LABEL, duration, overallProgress, pct } from './format';
+import styles from './run.module.css';
+
+function useNodeName(): (nodeId: string | null) => string | null {
+  const graph = useGraphStore((s) => s.graph);
+  return (nodeId) => {
+    if (!nodeId) return null;
+    const node = graph.nodes.find((n) => n.id === nodeId);
+    if (!node) return null;
+    return node.label || getNodeDefinition(node.type)?.title || node.type;
+  };
+}
+
+function ShowNodeButton({ nodeId, name }: { nodeId: string; name: string }) {
+  const select = useGraphStore((s) => s.setSelection);
+  return (
+    <button type="button" className={`btn btn-small btn-ghost ${styles.nodeLink}`} onClick={() => select([nodeId])}>
+      {name}
+    </button>
+  );
+}
+
+function BlockedList({ errors }: { errors: GraphError[] }) {
+  const nodeName = useNodeName();
+  return (
+    <div className={styles.errorBox} role="alert" aria-label="Problems blocking the run">
+      <strong>Can&apos;t run yet — fix {errors.length === 1 ? 'this problem' : `these ${errors.length} problems`} first:</strong>
+      <ul>
+        {errors.slice(0, 12).map((e, i) => {
+          const name = nodeName(e.nodeId);
+          return (
+            <li key={i}>
+              {name && e.nodeId ? <ShowNodeButton nodeId={e.nodeId} name={name} /> : null}
+              {name ? ': ' : ''}
+              {e.message}
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}
+
+function RunError({ session }: { session: RunSession }) {
+  const nodeName = useNodeName();
+  if (!session.error || session.status === 'cancelled') return null;
+  const name = nodeName(session.error.nodeId);
+  return (
+    <div className={styles.errorBox} role="alert" aria-label="Run error">
+      <strong>{session.kind === 'scratch' ? 'The from-scratch run failed' : 'The run failed'}</strong>
+      {name && session.error.nodeId ? (
+        <>
+          {' '}
+          at <ShowNodeButton nodeId={session.error.nodeId} name={name} />
+        </>
+      ) : null}
+      : {session.error.message}
+    </div>
+  );
+}
+
+function useTicker(active: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!active) return;
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, [active]);
+  return now;
+}
+
+function ProgressHeader({ session }: { session: RunSession }) {
+  const running = session.status === 'running';
+  const now = useTicker(running);
+  const p = session.progress;
+  const value = session.status === 'done' ? 1 : p ? overallProgress(p.phase, p.done, p.total) : 0;
+  const percent = Math.round(value * 100);
+  const epochText =
+    session.batch && session.totalEpochs
+      ? `epoch ${session.batch.epoch}/${session.totalEpochs}`
+      : session.epochs.length && session.totalEpochs
+        ? `epoch ${session.epochs[session.epochs.length - 1].epoch}/${session.totalEpochs}`
+        : null;
+  const batchText = session.batch && running ? `batch ${session.batch.batch}/${session.batch.batchesPerEpoch} · loss ${session.batch.loss.toFixed(3)}` : null;
+  const phaseText = running ? (p ? PHASE_LABEL[p.phase] : session.statusMessage) : session.status === 'done' ? 'Finished' : session.status === 'cancelled' ? 'Cancelled' : 'Failed';
+  const valueText = [phaseText, epochText, `${percent}%`].filter(Boolean).join(', ');
+  const elapsed = (session.finishedAt ?? now) - session.startedAt;
+  const ips = session.result?.imagesPerSecond ?? p?.imagesPerSecond;
+  const b = session.backend;
+  const result = session.result;
+
+  return (
+    <div className={styles.header}>
+      <div className={styles.progressLine}>
+        <div
+          role="progressbar"
+          aria-label="Training progress"
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={percent}
+          aria-valuetext={valueText}
+          className={`${styles.progress} ${session.status === 'error' ? styles.progressError : ''}`}
+        >
+          <div className={styles.progressFill} style={{ width: `${percent}%` }} />
+        </div>
+        <span className={styles.progressPct}>{percent}%</span>
+      </div>
+      <div className={styles.statusRow} aria-live="polite">
+        <span className={styles.phase}>
+          {session.kind === 'scratch' ? 'From scratch — ' : ''}
+          {phaseText}
+        </span>
+        {epochText && <span>{epochText}</span>}
+        {batchText && <span>{batchText}</span>}
+        {running && p && p.etaMs !== null && <span>ETA {duration(p.etaMs)}</span>}
+        <span className="muted">elapsed {duration(elapsed)}</span>
+        {running && session.statusMessage && p && <span className="muted">{session.statusMessage}</span>}
+      </div>
+      {b && (
+        <div className={styles.badgeRow}>
+          <span className={styles.badge} data-testid="backend-badge" title={b.reason}>
+            Backend: {result?.backend ?? b.backend}
+          </span>
+          {(result?.featureBackend ?? b.featureBackend) && (result?.featureBackend ?? b.featureBackend) !== (result?.backend ?? b.backend) && (
+            <span className={styles.badgeSoft}>features: {result?.featureBackend ?? b.featureBackend}</span>
+          )}
+          {ips !== undefined && ips > 0 && <span className={styles.badgeSoft}>{ips.toFixed(ips < 10 ? 1 : 0)} images/s</span>}
+          {result && <span className={styles.badgeSoft}>path: {result.path}</span>}
+          <span className={styles.reason}>
+            {result ? result.pathReason : ''} {b.reason}
+            {b.adapter ? ` Adapter: ${b.adapter}.` : ''}
+          </span>
+        </div>
+      )}
+    </div>
+  );
+}
+
+export function RunPanel() {
+  const main = useRunStore((s) => s.main);
+  const scratch = useRunStore((s) => s.scratch);
+  const blockedBy = useRunStore((s) => s.blockedBy);
+  const tuneNodeId = useGraphStore((s) => s.graph.nodes.find((n) => n.type === 'hyperparameter-tune')?.id ?? null);
+  const [collapsed, setCollapsed] = useState(false);
+  const active = scratch?.status === 'running' ? scratch : main;
+  const result = main?.result ?? null;
+
+  return (
+    <section className={styles.panel} aria-label="Run panel">
+      <div className={styles.panelBar}>
+        <h2 className={styles.panelTitle}>Run</h2>
+        {!active && blockedBy.length === 0 && <span className="muted">Press Run to compile the graph and train it in this browser.</span>}
+        {active && !collapsed && active.status !== 'running' && main?.result && (
+          <span className="muted">
+            Last run: {pct(main.result.evaluation.testSize ? main.result.evaluation.accuracy : null)} test accuracy on {main.result.backend}
+          </span>
+        )}
+        <span className={styles.spacer} />
+        <button type="button" className="btn btn-small btn-ghost" aria-expanded={!collapsed} onClick={() => setCollapsed((c) => !c)}>
+          {collapsed ? 'Show run panel' : 'Hide run panel'}
+        </button>
+      </div>
+      {!collapsed && (
+        <div className={styles.body}>
+          {blockedBy.length > 0 && <BlockedList errors={blockedBy} />}
+          {active && <ProgressHeader session={active} />}
+          {main && <RunError session={main} />}
+          {scratch && scratch !== active && <RunError session={scratch} />}
+          {active && active.notes.length > 0 && (
+            <details className={styles.notes}>
+              <summary>Engine messages ({active.notes.length})</summary>
+              <ul>
+                {active.notes.map((n, i) => (
+                  <li key={i}>{n}</li>
+                ))}
+              </ul>
+            </details>
+          )}
+          {main && (
+            <div className={styles.grid}>
+              {(main.trials.length > 0 || result?.tune) && (
+                <section className={`${styles.card} ${styles.wide}`} aria-label="Hyperparameter trials">
+                  <TrialsPanel
+                    trials={main.trials}
+                    metric={result?.tune?.metric ?? 'val_accuracy'}
+                    bestTrialId={result?.tune?.bestTrialId}
+                    tuneNodeId={tuneNodeId}
+                    running={main.status === 'running'}
+                  />
+                </section>
+              )}
+              <section className={`${styles.card} ${styles.wide}`} aria-label="Training curves">
+                <h3 className={styles.cardTitle}>
+                  Training curves{active && active.kind === 'scratch' ? ' (from scratch)' : ''}
+                </h3>
+                <LiveCharts epochs={active?.epochs ?? []} />
+              </section>
+              {result && <EvaluationPanel result={result} />}
+              {main.status === 'done' && <ComparePanel />}
+              {main.status === 'done' && (
+                <section className={styles.card} aria-label="Use the trained model">
+                  <TryIt />
+                  <ExportButton />
+                </section>
+              )}
+            </div>
+          )}
+          <HistoryTable />
+        </div>
+      )}
+    </section>
+  );
+}
+
+export default RunPanel;

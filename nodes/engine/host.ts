@@ -6,6 +6,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import type { InputScaling, ModelSource, Plan } from '../core/plan';
 import type { BackendName, RunEvent, RunResult } from './types';
 import type { ModelFolderMeta } from '../pretrained-model/catalog';
+import type { FeatureStore } from './feature-store';
 
 /** RGB pixels, row-major, 3 bytes per pixel. */
 export interface DecodedImage {
@@ -70,6 +71,9 @@ export interface RunPlanOptions {
   /** Skip the test-split evaluation (tuning trials only need validation metrics). The result then carries an
    * empty evaluation with testSize 0. */
   skipEvaluation?: boolean;
+  /** Trunk features shared across runs (hyperparameter trials): the cached path reads features from it when an
+   * entry matches the plan's trunk/freeze/augmentation/dataset settings, and stores what it computes. */
+  featureStore?: FeatureStore;
 }
 
 /** The trained classifier handed to `RunPlanOptions.onTrainedModel`. */

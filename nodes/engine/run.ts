@@ -32,6 +32,8 @@ import {
 import { augmentBatch, augmentIsActive, describeAugment } from '../augment-data/augment';
 import { createRng, hashSeed, shuffleInPlace, stratifiedSplit, type Rng } from '../dataset/split';
 import { confusionMatrix, lossAndAccuracy, mostConfidentMistakes, perClassMetrics } from './metrics';
+import { featureCacheKey, type FeatureRows } from './feature-store';
+import { runTune } from './tune';
 
 type TF = typeof tfjs;
 type Tensor = tfjs.Tensor;
@@ -754,7 +756,12 @@ function oneHot(tf: TF, labels: number[], numClasses: number): Tensor {
 // ---------------------------------------------------------------------------------------------------------------
 // The run
 
-export const runPlan: RunPlan = async (plan, host, options) => {
+/** Run a plan: a hyperparameter search (nodes/engine/tune.ts) when the plan has tuning, else one training run. */
+export const runPlan: RunPlan = (plan, host, options) =>
+  plan.tune ? runTune(plan, host, options, runSinglePlan) : runSinglePlan(plan, host, options);
+
+/** One training run (a tuning plan's trials each go through this). */
+export const runSinglePlan: RunPlan = async (plan, host, options) => {
   const tf = host.tf;
   const ctx = new RunContext(tf, plan, options);
   const startedAt = Date.now();
@@ -928,10 +935,21 @@ async function runInner(
       return { features: concatFloat(chunks), kept };
     };
 
-    const trainViews: Array<{ features: Float32Array; kept: number[] }> = [];
-    for (let v = 0; v < views; v++) trainViews.push(await extract(data.train, augment !== null));
-    const validation = await extract(data.validation, false);
-    const test = options.skipEvaluation ? { features: new Float32Array(0), kept: [] } : await extract(data.test, false);
+    // Hyperparameter trials share trunk features through options.featureStore (keyed by what shapes them).
+    const store = options.featureStore;
+    const storeKey = store ? featureCacheKey(plan, { randomTrunk: options.randomTrunk, featureBackend: featuresOn }) : null;
+    const stored = storeKey ? store!.get(storeKey) : undefined;
+    const reuse = stored && stored.featureDim === featureDim ? stored : undefined;
+    if (reuse) ctx.status('Reusing the trunk features computed by an earlier trial.');
+    const trainViews: FeatureRows[] = reuse ? reuse.trainViews : [];
+    if (!reuse) for (let v = 0; v < views; v++) trainViews.push(await extract(data.train, augment !== null));
+    const validation = reuse ? reuse.validation : await extract(data.validation, false);
+    const test = options.skipEvaluation
+      ? { features: new Float32Array(0), kept: [] }
+      : (reuse?.test ?? (await extract(data.test, false)));
+    if (storeKey && (!reuse || (!reuse.test && !options.skipEvaluation))) {
+      store!.set(storeKey, { featureDim, trainViews, validation, test: options.skipEvaluation ? null : test, featureBackend });
+    }
     if (augmentNode) ctx.setNode(augmentNode, 'done');
 
     // Row lookup: the same images decode in every view (failures are deterministic), so view rows align.

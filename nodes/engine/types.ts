@@ -95,7 +95,7 @@ export type RunEvent =
   | { type: 'node'; nodeId: string; state: NodeRunState; message?: string; progress?: number }
   | { type: 'progress'; phase: 'loading' | 'features' | 'training' | 'evaluating'; done: number; total: number; etaMs: number | null; imagesPerSecond?: number }
   | { type: 'batch'; epoch: number; batch: number; batchesPerEpoch: number; loss: number }
-  | { type: 'epoch'; log: EpochLog; totalEpochs: number }
+  | { type: 'epoch'; log: EpochLog; totalEpochs: number; /** Set during a hyperparameter search. */ trialId?: number }
   | { type: 'trial'; trial: TrialRecord }
   | { type: 'done'; result: RunResult }
   | { type: 'error'; nodeId: string | null; message: string; kind: RunErrorKind };

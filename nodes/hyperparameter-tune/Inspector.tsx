@@ -18,7 +18,7 @@ import {
   type SearchableNode,
 } from './dimensions';
 import { dimensionKey, dimensionProblem, expandDimension, type ParamValue } from './search';
-import styles from './Inspector.module.css';
+import { S as styles } from './inspectorStyles';
 
 export interface TuneInspectorParams {
   dimensions: TuneDimension[];
@@ -76,20 +76,20 @@ export default function TuneInspector({ node, params, onChange, graph, readOnly 
   const hasContinuous = dimensions.some((d) => d.range && !d.range.integer);
 
   return (
-    <section className={styles.root} aria-labelledby={headingId}>
-      <h3 id={headingId} className={styles.heading}>
+    <section style={styles.root} aria-labelledby={headingId}>
+      <h3 id={headingId} style={styles.heading}>
         Search space
       </h3>
-      <p className={styles.help}>
+      <p style={styles.help}>
         Pick what to vary. Each trial trains one combination; the best one by validation score wins and flows on to
         Evaluate.
       </p>
       {dimensions.length === 0 && (
-        <p className={styles.empty}>No dimensions yet: the search would only train the current settings once.</p>
+        <p style={styles.empty}>No dimensions yet: the search would only train the current settings once.</p>
       )}
-      <ol className={styles.list}>
+      <ol style={styles.list}>
         {dimensions.map((d, i) => (
-          <li key={i} className={styles.dimension}>
+          <li key={i} style={styles.dimension}>
             <DimensionEditor
               index={i}
               dimension={d}
@@ -104,14 +104,14 @@ export default function TuneInspector({ node, params, onChange, graph, readOnly 
         ))}
       </ol>
       {!readOnly && (
-        <button ref={addButtonRef} type="button" className={styles.addButton} onClick={add} disabled={!free}>
+        <button ref={addButtonRef} type="button" style={free ? styles.addButton : { ...styles.addButton, opacity: 0.5, cursor: 'not-allowed' }} onClick={add} disabled={!free}>
           Add search dimension
         </button>
       )}
       {!free && !readOnly && dimensions.length > 0 && (
-        <p className={styles.help}>Every tunable parameter of the connected nodes is already in the search space.</p>
+        <p style={styles.help}>Every tunable parameter of the connected nodes is already in the search space.</p>
       )}
-      <p className={styles.summary} role="status" aria-label="Grid size">
+      <p style={styles.summary} role="status" aria-label="Grid size">
         {gridTotal === null
           ? 'Fix the dimensions above to see how many configurations the grid has.'
           : `Grid: ${gridTotal} configuration${gridTotal === 1 ? '' : 's'}`}
@@ -177,19 +177,19 @@ function DimensionEditor({ index, dimension, searchable, duplicate, graphProblem
   };
 
   return (
-    <fieldset className={styles.fieldset} aria-describedby={problem ? `${id}-problem` : undefined}>
-      <legend className={styles.legend}>
+    <fieldset style={styles.fieldset} aria-describedby={problem ? `${id}-problem` : undefined}>
+      <legend style={styles.legend}>
         Dimension {n}
-        {count !== null && <span className={styles.count}> · {count} value{count === 1 ? '' : 's'}</span>}
+        {count !== null && <span style={styles.count}> · {count} value{count === 1 ? '' : 's'}</span>}
       </legend>
-      <div className={styles.row}>
-        <label className={styles.label} htmlFor={`${id}-node`}>
+      <div style={styles.row}>
+        <label style={styles.label} htmlFor={`${id}-node`}>
           Node
         </label>
         <select
           id={`${id}-node`}
           aria-label={`Dimension ${n} node`}
-          className={styles.input}
+          style={styles.input}
           value={target ? dimension.nodeId : ''}
           disabled={readOnly}
           onChange={(e) => pickNode(e.target.value)}
@@ -202,14 +202,14 @@ function DimensionEditor({ index, dimension, searchable, duplicate, graphProblem
           ))}
         </select>
       </div>
-      <div className={styles.row}>
-        <label className={styles.label} htmlFor={`${id}-param`}>
+      <div style={styles.row}>
+        <label style={styles.label} htmlFor={`${id}-param`}>
           Parameter
         </label>
         <select
           id={`${id}-param`}
           aria-label={`Dimension ${n} parameter`}
-          className={styles.input}
+          style={styles.input}
           value={field ? field.key : ''}
           disabled={readOnly || !target}
           onChange={(e) => pickParam(e.target.value)}
@@ -223,8 +223,8 @@ function DimensionEditor({ index, dimension, searchable, duplicate, graphProblem
         </select>
       </div>
       {numeric && (
-        <div className={styles.modeRow} role="radiogroup" aria-label={`Dimension ${n} values or range`}>
-          <label className={styles.radio}>
+        <div style={styles.modeRow} role="radiogroup" aria-label={`Dimension ${n} values or range`}>
+          <label style={styles.radio}>
             <input
               type="radio"
               name={`${id}-mode`}
@@ -235,7 +235,7 @@ function DimensionEditor({ index, dimension, searchable, duplicate, graphProblem
             />
             List of values
           </label>
-          <label className={styles.radio}>
+          <label style={styles.radio}>
             <input
               type="radio"
               name={`${id}-mode`}
@@ -256,7 +256,7 @@ function DimensionEditor({ index, dimension, searchable, duplicate, graphProblem
         <RangeEditor index={n} field={field} dimension={dimension} readOnly={readOnly} onChange={onChange} />
       )}
       {count !== null && count > 0 && !problem && (
-        <p className={styles.preview} aria-label={`Dimension ${n} candidate values`}>
+        <p style={styles.preview} aria-label={`Dimension ${n} candidate values`}>
           {mode === 'range' ? 'Grid values: ' : ''}
           {expandDimension(dimension)
             .slice(0, 12)
@@ -266,12 +266,12 @@ function DimensionEditor({ index, dimension, searchable, duplicate, graphProblem
         </p>
       )}
       {problem && (
-        <p id={`${id}-problem`} className={styles.error} role="alert">
+        <p id={`${id}-problem`} style={styles.error} role="alert">
           {problem}
         </p>
       )}
       {!readOnly && (
-        <button type="button" className={styles.removeButton} onClick={onRemove} aria-label={`Remove dimension ${n}`}>
+        <button type="button" style={styles.removeButton} onClick={onRemove} aria-label={`Remove dimension ${n}`}>
           Remove
         </button>
       )}
@@ -299,9 +299,9 @@ function OptionChecks({
     onChange(options.filter((o) => (String(o) === String(option) ? on : selected.has(String(o)))));
   };
   return (
-    <div className={styles.checks} role="group" aria-label={`Dimension ${index} values`}>
+    <div style={styles.checks} role="group" aria-label={`Dimension ${index} values`}>
       {options.map((o) => (
-        <label key={String(o)} className={styles.check}>
+        <label key={String(o)} style={styles.check}>
           <input type="checkbox" checked={selected.has(String(o))} disabled={readOnly} onChange={(e) => toggle(o, e.target.checked)} />
           {String(o)}
         </label>
@@ -335,14 +335,14 @@ function ValuesText({
     setError(null);
   }, [stored]);
   return (
-    <div className={styles.row}>
-      <label className={styles.label} htmlFor={id}>
+    <div style={styles.row}>
+      <label style={styles.label} htmlFor={id}>
         Values
       </label>
       <input
         ref={ref}
         id={id}
-        className={styles.input}
+        style={styles.input}
         aria-label={`Dimension ${index} values (comma separated)`}
         aria-invalid={error ? true : undefined}
         placeholder="e.g. 0.001, 0.01, 0.1"
@@ -359,7 +359,7 @@ function ValuesText({
         }}
       />
       {error && (
-        <p className={styles.error} role="alert">
+        <p style={styles.error} role="alert">
           {error} Not applied until fixed.
         </p>
       )}
@@ -395,8 +395,8 @@ function NumberField({
   const parsed = Number(text);
   const invalid = text.trim() === '' || !Number.isFinite(parsed) || (integer === true && !Number.isInteger(parsed));
   return (
-    <div className={styles.rangeField}>
-      <label className={styles.label} htmlFor={id}>
+    <div style={styles.rangeField}>
+      <label style={styles.label} htmlFor={id}>
         {label}
       </label>
       <input
@@ -405,7 +405,7 @@ function NumberField({
         type="number"
         step={integer ? 1 : 'any'}
         min={min}
-        className={styles.input}
+        style={styles.input}
         aria-label={accessibleName}
         aria-invalid={invalid ? true : undefined}
         value={text}
@@ -441,16 +441,16 @@ function RangeEditor({
     onChange({ nodeId: dimension.nodeId, param: dimension.param, range: { ...range, ...patch } });
   const integerParam = field?.kind === 'integer';
   return (
-    <div className={styles.rangeGrid}>
+    <div style={styles.rangeGrid}>
       <NumberField label="Min" accessibleName={`Dimension ${index} minimum`} value={range.min} integer={integerParam} readOnly={readOnly} onValue={(min) => set({ min })} />
       <NumberField label="Max" accessibleName={`Dimension ${index} maximum`} value={range.max} integer={integerParam} readOnly={readOnly} onValue={(max) => set({ max })} />
-      <div className={styles.rangeField}>
-        <label className={styles.label} htmlFor={`scale-${dimension.nodeId}-${dimension.param}`}>
+      <div style={styles.rangeField}>
+        <label style={styles.label} htmlFor={`scale-${dimension.nodeId}-${dimension.param}`}>
           Scale
         </label>
         <select
           id={`scale-${dimension.nodeId}-${dimension.param}`}
-          className={styles.input}
+          style={styles.input}
           aria-label={`Dimension ${index} scale`}
           value={range.scale}
           disabled={readOnly}
@@ -462,7 +462,7 @@ function RangeEditor({
       </div>
       <NumberField label="Steps" accessibleName={`Dimension ${index} steps`} value={range.steps} integer min={1} readOnly={readOnly} onValue={(steps) => set({ steps })} />
       {!integerParam && (
-        <label className={styles.check}>
+        <label style={styles.check}>
           <input
             type="checkbox"
             checked={range.integer === true}

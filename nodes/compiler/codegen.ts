@@ -73,7 +73,7 @@ function configSection(plan: Plan, m: ModelInfo): string {
   const t = plan.train;
   const affine = scalingToAffine(m.scaling);
   const lines = [
-    'const config = {',
+    'export const config = {',
     `  // Dataset node ${lit(d.nodeIds.dataset)}: ${commentSafe(d.datasetId)}`,
     `  testSplit: ${num(d.testSplit)}, // fraction of every class held out for the final test`,
     `  splitSeed: ${num(d.splitSeed)},`,
@@ -121,7 +121,7 @@ function configSection(plan: Plan, m: ModelInfo): string {
   if (plan.evaluate) {
     lines.push(`  // Evaluate node ${lit(plan.nodeIds.evaluate ?? '')}`, `  misclassifiedCount: ${num(plan.evaluate.misclassifiedCount)},`);
   }
-  lines.push('};', 'type Config = typeof config;');
+  lines.push('};', 'export type Config = typeof config;');
   return lines.join('\n');
 }
 
@@ -138,7 +138,7 @@ function mulberry32(seed: number): () => number {
 }
 
 /** Stratified split: the same fraction of every class goes to \`held\` (seeded shuffle per class). */
-function stratifiedSplit(labels: number[], fraction: number, seed: number): { keep: number[]; held: number[] } {
+export function stratifiedSplit(labels: number[], fraction: number, seed: number): { keep: number[]; held: number[] } {
   const rand = mulberry32(seed);
   const byClass = new Map<number, number[]>();
   labels.forEach((label, i) => byClass.set(label, [...(byClass.get(label) ?? []), i]));
@@ -219,10 +219,12 @@ function cutLayerName(base: tf.LayersModel, truncateAt: string): string {
  * Pretrained Model (${commentSafe(m.label)}) → Freeze Layers (${freezeDoc}) → Add Head
  * (${h.pooling} pooling, ${h.hiddenLayers} hidden layer(s) × ${h.hiddenUnits} ${h.activation}, dropout ${h.dropout}, softmax over the classes).
  */
-async function buildClassifier(cfg: Config, numClasses: number): Promise<tf.LayersModel> {
+export async function buildClassifier(cfg: Config, numClasses: number): Promise<tf.LayersModel> {
   const base = await tf.loadLayersModel(cfg.modelUrl);
   const cut = base.getLayer(cutLayerName(base, cfg.truncateAt));
   const trunk = tf.model({ inputs: base.inputs, outputs: cut.output as tf.SymbolicTensor });
+  // Free the weights of the cut-off original top.
+  base.layers.filter((layer) => !trunk.layers.includes(layer)).forEach((layer) => layer.dispose());
 
   // Freeze: frozen layers keep their pretrained weights during training.
   trunk.layers.forEach((layer, i) => {
@@ -257,7 +259,7 @@ async function buildClassifier(cfg: Config, numClasses: number): Promise<tf.Laye
 }
 
 /** Raw 0..255 pixels → the range the trunk was trained with. */
-function preprocess(images: tf.Tensor4D, cfg: Config): tf.Tensor4D {
+export function preprocess(images: tf.Tensor4D, cfg: Config): tf.Tensor4D {
   return tf.tidy(() => images.mul(cfg.pixelScale).add(cfg.pixelOffset) as tf.Tensor4D);
 }`;
 }
@@ -265,12 +267,12 @@ function preprocess(images: tf.Tensor4D, cfg: Config): tf.Tensor4D {
 function augmentSection(plan: Plan): string {
   if (!plan.dataset.augment) {
     return `/** No Augment Data node: training images are used as they are. */
-function augmentBatch(images: tf.Tensor4D, _cfg: Config, _rand: () => number): tf.Tensor4D {
+export function augmentBatch(images: tf.Tensor4D, _cfg: Config, _rand: () => number): tf.Tensor4D {
   return images.clone();
 }`;
   }
   return `/** Augment Data: random flips, rotation, zoom, shift, brightness, contrast and noise on 0..255 images. */
-function augmentBatch(images: tf.Tensor4D, cfg: Config, rand: () => number): tf.Tensor4D {
+export function augmentBatch(images: tf.Tensor4D, cfg: Config, rand: () => number): tf.Tensor4D {
   return tf.tidy(() => {
     const [n, h, w] = images.shape;
     const u = () => rand() * 2 - 1; // uniform in [-1, 1)
@@ -310,7 +312,7 @@ function trainSection(plan: Plan): string {
  * Train: ${plan.train.optimizer} (learning rate ${plan.train.learningRate}), batch size ${plan.train.batchSize}, up to ${plan.train.epochs} epochs,
  * ${plan.train.validationSplit * 100}% of the training images held back for validation${plan.train.earlyStoppingPatience > 0 ? `, early stopping after ${plan.train.earlyStoppingPatience} epochs without improvement` : ''}.${fc}
  */
-async function trainOnce(
+export async function trainOnce(
   cfg: Config,
   train: { xs: tf.Tensor4D; ys: tf.Tensor2D },
   numClasses: number,
@@ -325,40 +327,54 @@ async function trainOnce(
   model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
 
   // Stratified validation split (instead of fit's "last N%") so every class is represented.
-  const labels = Array.from(train.ys.argMax(-1).dataSync());
+  const labels = Array.from(tf.tidy(() => train.ys.argMax(-1).dataSync()));
   const { keep, held } = stratifiedSplit(labels, cfg.validationSplit, cfg.seed);
-  const fit = { xs: tf.gather(train.xs, keep) as tf.Tensor4D, ys: tf.gather(train.ys, keep) as tf.Tensor2D };
-  const val = held.length ? { xs: preprocess(tf.gather(train.xs, held) as tf.Tensor4D, cfg), ys: tf.gather(train.ys, held) as tf.Tensor2D } : null;
+  const fitXs = tf.tidy(() => tf.unstack(tf.gather(train.xs, keep)));
+  const fitYs = tf.tidy(() => tf.unstack(tf.gather(train.ys, keep)));
+  const val = held.length
+    ? tf.tidy(() => ({ xs: preprocess(tf.gather(train.xs, held) as tf.Tensor4D, cfg), ys: tf.gather(train.ys, held) as tf.Tensor2D }))
+    : null;
 
   const rand = mulberry32(${plan.dataset.augment ? 'cfg.augmentSeed' : 'cfg.seed'});
   const batches = tf.data
-    .zip({ xs: tf.data.array(tf.unstack(fit.xs)), ys: tf.data.array(tf.unstack(fit.ys)) })
+    .zip({ xs: tf.data.array(fitXs), ys: tf.data.array(fitYs) })
     .shuffle(keep.length, String(cfg.seed))
     .batch(cfg.batchSize)
     .map((b) => {
       const { xs, ys } = b as { xs: tf.Tensor4D; ys: tf.Tensor2D };
-      return { xs: preprocess(augmentBatch(xs, cfg, rand), cfg), ys };
+      return tf.tidy(() => ({ xs: preprocess(augmentBatch(xs, cfg, rand), cfg), ys }));
     });
 
+  // Early stopping: stop after \`earlyStoppingPatience\` epochs without a better validation loss, keep the best weights.
   const best = { valLoss: Infinity, valAccuracy: 0 };
-  const callbacks: tf.CustomCallbackArgs[] = [
-    {
-      onEpochEnd: async (epoch, logs) => {
-        console.log(\`epoch \${epoch + 1}: loss \${logs?.loss?.toFixed(4)} acc \${logs?.acc?.toFixed(3)} val_loss \${logs?.val_loss?.toFixed(4)} val_acc \${logs?.val_acc?.toFixed(3)}\`);
-        if (logs?.val_loss !== undefined && logs.val_loss < best.valLoss) {
-          best.valLoss = logs.val_loss;
-          best.valAccuracy = logs.val_acc ?? 0;
-        }
-      },
-    },
-  ];
-  const earlyStopping = cfg.earlyStoppingPatience > 0 && val ? [tf.callbacks.earlyStopping({ monitor: 'val_loss', patience: cfg.earlyStoppingPatience })] : [];
+  let bestWeights: tf.Tensor[] | null = null;
+  let epochsWithoutImprovement = 0;
   const history = await model.fitDataset(batches, {
     epochs: cfg.epochs,
     validationData: val ? [val.xs, val.ys] : undefined,
-    callbacks: [...callbacks, ...earlyStopping],
+    callbacks: {
+      onEpochEnd: async (epoch, logs) => {
+        console.log(\`epoch \${epoch + 1}: loss \${logs?.loss?.toFixed(4)} acc \${logs?.acc?.toFixed(3)} val_loss \${logs?.val_loss?.toFixed(4)} val_acc \${logs?.val_acc?.toFixed(3)}\`);
+        if (logs?.val_loss === undefined) return;
+        if (logs.val_loss < best.valLoss) {
+          best.valLoss = logs.val_loss;
+          best.valAccuracy = logs.val_acc ?? 0;
+          epochsWithoutImprovement = 0;
+          if (cfg.earlyStoppingPatience > 0) {
+            tf.dispose(bestWeights ?? []);
+            bestWeights = model.getWeights().map((w) => w.clone());
+          }
+        } else if (cfg.earlyStoppingPatience > 0 && ++epochsWithoutImprovement >= cfg.earlyStoppingPatience) {
+          model.stopTraining = true;
+        }
+      },
+    },
   });
-  tf.dispose([fit.xs, fit.ys, val?.xs, val?.ys]);
+  if (bestWeights) {
+    model.setWeights(bestWeights);
+    tf.dispose(bestWeights);
+  }
+  tf.dispose([...fitXs, ...fitYs, val?.xs, val?.ys]);
   return { model, history, best };
 }`;
 }
@@ -368,7 +384,7 @@ function dimensionValues(dim: TuneDimension): Array<number | string | boolean> {
   const r = dim.range!;
   const out: number[] = [];
   for (let i = 0; i < r.steps; i++) {
-    const t = r.steps === 1 ? 0.5 : i / (r.steps - 1);
+    const t = r.steps === 1 ? 0 : i / (r.steps - 1); // like the engine: 1 step = the minimum
     let v = r.scale === 'log' ? Math.exp(Math.log(r.min) + t * (Math.log(r.max) - Math.log(r.min))) : r.min + t * (r.max - r.min);
     v = r.integer ? Math.round(v) : Number(v.toPrecision(4));
     if (!out.includes(v)) out.push(v);
@@ -465,12 +481,11 @@ ${evaluate}
 }
 
 const EVALUATE = `/** Accuracy, per-class precision/recall/F1, confusion matrix and the most confident mistakes. */
-function evaluate(model: tf.LayersModel, xs: tf.Tensor4D, ys: tf.Tensor2D, classNames: string[], misclassifiedCount: number) {
-  const probs = model.predict(xs) as tf.Tensor2D;
-  const predicted = Array.from(probs.argMax(-1).dataSync());
-  const confidence = Array.from(probs.max(-1).dataSync());
-  const truth = Array.from(ys.argMax(-1).dataSync());
-  probs.dispose();
+export function evaluate(model: tf.LayersModel, xs: tf.Tensor4D, ys: tf.Tensor2D, classNames: string[], misclassifiedCount: number) {
+  const [predicted, confidence, truth] = tf.tidy(() => {
+    const probs = model.predict(xs) as tf.Tensor2D;
+    return [probs.argMax(-1).dataSync(), probs.max(-1).dataSync(), ys.argMax(-1).dataSync()].map((a) => Array.from(a));
+  });
   const k = classNames.length;
   const confusionMatrix = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   truth.forEach((t, i) => confusionMatrix[t][predicted[i]]++);

@@ -646,13 +646,10 @@ async function trainLoop(ctx: RunContext, spec: LoopSpec, startedAt: number, ima
         } finally {
           tf.dispose([batch.x, batch.y]);
         }
-        if (!Number.isFinite(loss)) {
-          throw new RunError(
-            `Training diverged: the loss became ${loss} in epoch ${epoch} (batch ${b + 1}). The learning rate ` +
-              `(${train.learningRate}) is probably too high — try ${formatRate(train.learningRate / 10)}.`,
-            'nan-loss',
-            trainNode,
-          );
+        // tfjs clips probabilities at 1e-7, so a diverged softmax classifier shows a loss pinned near
+        // -log(1e-7) ≈ 16.1 rather than NaN; treat both as divergence.
+        if (!Number.isFinite(loss) || loss > DIVERGED_LOSS) {
+          throw divergedError(train, epoch, b + 1, loss, trainNode);
         }
         lossSum += loss * n;
         accSum += accuracy * n;
@@ -670,6 +667,7 @@ async function trainLoop(ctx: RunContext, spec: LoopSpec, startedAt: number, ima
           last,
         );
       }
+      if (hasNonFiniteWeights(tf, spec.model)) throw divergedError(train, epoch, batchesPerEpoch, NaN, trainNode);
       const validation = await spec.validate();
       const log: EpochLog = {
         epoch,
@@ -710,6 +708,28 @@ async function trainLoop(ctx: RunContext, spec: LoopSpec, startedAt: number, ima
     if (bestWeights) tf.dispose(bestWeights);
   }
   return { epochs, stoppedEarly, bestEpoch };
+}
+
+/** Mean cross-entropy above this means (nearly) every example is predicted with p ≤ 1e-6 for its true class. */
+const DIVERGED_LOSS = 0.85 * -Math.log(1e-7);
+
+function divergedError(train: TrainPlan, epoch: number, batch: number, loss: number, trainNode: string): RunError {
+  const what = Number.isNaN(loss) ? 'the loss and weights became NaN' : Number.isFinite(loss) ? `the loss exploded to ${loss.toFixed(1)}` : `the loss became ${loss}`;
+  return new RunError(
+    `Training diverged: ${what} in epoch ${epoch} (batch ${batch}). The learning rate (${train.learningRate}) is ` +
+      `probably too high — try ${formatRate(train.learningRate / 10)} or lower.`,
+    'nan-loss',
+    trainNode,
+  );
+}
+
+function hasNonFiniteWeights(tf: TF, model: LayersModel): boolean {
+  const flags = tf.tidy(() =>
+    tf.stack(model.trainableWeights.map((w) => tf.all(tf.isFinite(w.read())))).all(),
+  );
+  const ok = flags.dataSync()[0] === 1;
+  flags.dispose();
+  return !ok;
 }
 
 function formatRate(rate: number): string {

@@ -29,6 +29,10 @@ function configureWasm(): void {
   wasmConfigured = true;
 }
 
+// Importing tfjs-backend-wasm registers it as the highest-priority backend; point it at its binaries right away so a
+// plain `await tf.ready()` anywhere in this process works.
+configureWasm();
+
 /** Initialise (once) and activate a backend. Returns false when it cannot run here. */
 export async function activateBackend(name: BackendName): Promise<boolean> {
   if (name === 'webgl' || name === 'webgpu') return false;

@@ -8,6 +8,7 @@ import { create } from 'zustand';
 import type { GraftGraph } from '@/nodes/core/graph';
 import type { RunResult } from '@/nodes/engine/types';
 import { useGraphStore } from '@/app/state/graphStore';
+import { useRunStore } from '@/app/state/runStore';
 import { apiErrorInfo, trpc } from '@/app/lib/trpcClient';
 import { getEditToken, setEditToken } from './editTokens';
 
@@ -319,6 +320,12 @@ export function startAutosave(): () => void {
       scheduleSave();
     }
   });
+  // A finished main run's metrics are attached to the saved graph (shown on its share page).
+  const resultOf = (st: unknown) => (st as { main?: { result?: RunResult | null } | null }).main?.result ?? null;
+  const unsubscribeRuns = useRunStore.subscribe((st, prev) => {
+    const result = resultOf(st);
+    if (result && result !== resultOf(prev)) void attachRunResults(result);
+  });
   const onOnline = () => {
     if (getState().status === 'offline') void saveNow();
   };
@@ -329,6 +336,7 @@ export function startAutosave(): () => void {
   window.addEventListener('beforeunload', onBeforeUnload);
   return () => {
     unsubscribe();
+    unsubscribeRuns();
     window.removeEventListener('online', onOnline);
     window.removeEventListener('beforeunload', onBeforeUnload);
   };

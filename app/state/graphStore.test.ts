@@ -63,3 +63,21 @@ describe('graph store', () => {
     expect(s().dirty).toBe(false);
   });
 });
+
+describe('connecting onto an occupied input', () => {
+  beforeEach(() => s().replaceGraph(pipelineTemplate()));
+
+  it('replaces the previous link (one undo step) when the new one is otherwise valid', () => {
+    expect(s().connect({ source: 'dataset', sourceHandle: 'data', target: 'train', targetHandle: 'data' })).toBeNull();
+    const into = s().graph.edges.filter((e) => e.target === 'train' && e.targetHandle === 'data');
+    expect(into.map((e) => e.source)).toEqual(['dataset']);
+    s().undo();
+    expect(s().graph.edges.filter((e) => e.target === 'train' && e.targetHandle === 'data').map((e) => e.source)).toEqual(['augment']);
+  });
+
+  it('still refuses a wrong type even when the input is occupied', () => {
+    const before = s().graph;
+    expect(s().connect({ source: 'model', sourceHandle: 'model', target: 'train', targetHandle: 'data' })).toBeTruthy();
+    expect(s().graph).toBe(before);
+  });
+});

@@ -63,6 +63,20 @@ export interface GraphStoreState {
   duplicateSelection(): void;
 }
 
+/**
+ * Why `ends` can't be connected, or null. Dropping onto an input that is already connected replaces that link
+ * (like most node editors), so an occupied input alone is not a reason: `replaces` lists the edges that would go.
+ */
+export function connectionProblem(graph: GraftGraph, ends: G.EdgeEnds): { reason: string | null; replaces: string[] } {
+  const direct = checkConnection(graph, ends);
+  if (!direct) return { reason: null, replaces: [] };
+  const occupied = graph.edges.filter((e) => e.target === ends.target && e.targetHandle === ends.targetHandle).map((e) => e.id);
+  if (occupied.length === 0) return { reason: direct, replaces: [] };
+  const without = G.removeElements(graph, [], occupied);
+  const again = checkConnection(without, ends);
+  return again ? { reason: again, replaces: [] } : { reason: null, replaces: occupied };
+}
+
 function derived(history: H.History<GraftGraph>) {
   return { history, graph: history.present, canUndo: history.past.length > 0, canRedo: history.future.length > 0 };
 }
@@ -169,13 +183,13 @@ export const useGraphStore = create<GraphStoreState>((set, get) => {
     connect: (ends) => {
       const s = get();
       if (s.readOnly) return 'This graph is read-only.';
-      const reason = checkConnection(s.graph, ends);
-      if (reason) return reason;
       const duplicate = s.graph.edges.some(
         (e) => e.source === ends.source && e.sourceHandle === ends.sourceHandle && e.target === ends.target && e.targetHandle === ends.targetHandle,
       );
       if (duplicate) return 'These ports are already connected.';
-      edit(G.addEdge(s.graph, ends).graph);
+      const { reason, replaces } = connectionProblem(s.graph, ends);
+      if (reason) return reason;
+      edit(G.addEdge(G.removeElements(s.graph, [], replaces), ends).graph);
       return null;
     },
     setInputSource: (target, targetHandle, source) => {

@@ -23,8 +23,7 @@ import {
 import { emptyGraph, type GraftGraph, type GraphNode } from '@/nodes/core/graph';
 import { PORT_TYPES } from '@/nodes/core/types';
 import { getNodeDefinition } from '@/nodes/registry';
-import { checkConnection } from '@/nodes/compiler';
-import { useGraphStore } from '@/app/state/graphStore';
+import { connectionProblem, useGraphStore } from '@/app/state/graphStore';
 import { useRunStore } from '@/app/state/runStore';
 import { autoLayout, DEFAULT_NODE_SIZE } from '@/app/lib/layout';
 import { downloadGraph, readGraphFile } from '@/app/lib/graphFile';
@@ -38,7 +37,7 @@ import { Palette, NODE_DRAG_MIME } from './Palette';
 import { Inspector } from './Inspector';
 import { ProblemsPanel } from './ProblemsPanel';
 import { CodeDialog } from './CodeDialog';
-import { Toolbar } from './Toolbar';
+import { EditTools, Toolbar } from './Toolbar';
 import { StatusLine } from './StatusLine';
 
 const nodeTypes: NodeTypes = { graft: GraftNode };
@@ -197,13 +196,15 @@ function EditorInner() {
   const isValidConnection = useCallback((c: Connection | Edge) => {
     const s = useGraphStore.getState();
     if (s.readOnly || !c.sourceHandle || !c.targetHandle) return false;
-    return checkConnection(s.graph, { source: c.source, sourceHandle: c.sourceHandle, target: c.target, targetHandle: c.targetHandle }) === null;
+    return connectionProblem(s.graph, { source: c.source, sourceHandle: c.sourceHandle, target: c.target, targetHandle: c.targetHandle }).reason === null;
   }, []);
 
   const onConnect = useCallback((c: Connection) => {
     if (!c.sourceHandle || !c.targetHandle) return;
+    const before = useGraphStore.getState().graph.edges.length;
     const reason = useGraphStore.getState().connect({ source: c.source, sourceHandle: c.sourceHandle, target: c.target, targetHandle: c.targetHandle });
     if (reason) showToast(`Can’t connect: ${reason}`, 'error');
+    else if (useGraphStore.getState().graph.edges.length === before) showToast('Replaced the input’s previous connection (Undo to restore it).');
   }, []);
 
   // When a drag ends over a handle that refused the connection, say why.
@@ -221,18 +222,18 @@ function EditorInner() {
       return;
     }
     const [src, tgt] = from.type === 'source' ? [from, to] : [to, from];
-    const reason = checkConnection(useGraphStore.getState().graph, {
+    const reason = connectionProblem(useGraphStore.getState().graph, {
       source: src.nodeId,
-      sourceHandle: src.id ?? null,
+      sourceHandle: src.id ?? '',
       target: tgt.nodeId,
-      targetHandle: tgt.id ?? null,
-    });
+      targetHandle: tgt.id ?? '',
+    }).reason;
     showToast(`Can’t connect: ${reason ?? 'these ports are not compatible.'}`, 'error');
   }, []);
 
   // ---- commands ----
   const fitSoon = useCallback(() => {
-    requestAnimationFrame(() => requestAnimationFrame(() => rf.fitView({ padding: 0.15, duration: 250, maxZoom: 1.1 })));
+    requestAnimationFrame(() => requestAnimationFrame(() => rf.fitView({ padding: 0.08, duration: 250, maxZoom: 1.1 })));
   }, [rf]);
 
   const addAtCentre = useCallback(
@@ -395,7 +396,6 @@ function EditorInner() {
       <Toolbar
         onNew={onNew}
         onTemplate={onTemplate}
-        onAutoLayout={onAutoLayout}
         onViewCode={() => setCodeOpen(true)}
         onExport={onExport}
         onImportFile={(f) => void importFile(f)}
@@ -436,7 +436,7 @@ function EditorInner() {
             snapToGrid
             snapGrid={SNAP}
             fitView
-            fitViewOptions={{ padding: 0.15, maxZoom: 1.1 }}
+            fitViewOptions={{ padding: 0.08, maxZoom: 1.1 }}
             minZoom={0.2}
             maxZoom={2}
             proOptions={{ hideAttribution: false }}
@@ -454,6 +454,7 @@ function EditorInner() {
             />
             <Controls showInteractive={false} />
           </ReactFlow>
+          <EditTools onAutoLayout={onAutoLayout} />
           {graph.nodes.length === 0 && (
             <div className="canvas-empty">
               <p className="canvas-empty-title">An empty canvas</p>

@@ -8,7 +8,6 @@ import { ToolbarExtras } from '@/app/components/slots';
 export interface ToolbarProps {
   onNew(): void;
   onTemplate(id: string): void;
-  onAutoLayout(): void;
   onViewCode(): void;
   onExport(): void;
   onImportFile(file: File): void;
@@ -51,14 +50,6 @@ function GraphNameInput() {
 
 export function Toolbar(p: ToolbarProps) {
   const readOnly = useGraphStore((s) => s.readOnly);
-  const canUndo = useGraphStore((s) => s.canUndo);
-  const canRedo = useGraphStore((s) => s.canRedo);
-  const hasSelection = useGraphStore((s) => s.selectedNodeIds.length + s.selectedEdgeIds.length > 0);
-  const hasNodeSelection = useGraphStore((s) => s.selectedNodeIds.length > 0);
-  const undo = useGraphStore((s) => s.undo);
-  const redo = useGraphStore((s) => s.redo);
-  const deleteSelection = useGraphStore((s) => s.deleteSelection);
-  const duplicateSelection = useGraphStore((s) => s.duplicateSelection);
   const fileInput = useRef<HTMLInputElement>(null);
 
   return (
@@ -109,23 +100,6 @@ export function Toolbar(p: ToolbarProps) {
           }}
         />
       </div>
-      <div className="tb-group" role="group" aria-label="Edit">
-        <button type="button" className="btn" onClick={undo} disabled={readOnly || !canUndo} title="Undo (Ctrl+Z)" aria-keyshortcuts="Control+Z">
-          <span aria-hidden="true">↶ </span>Undo
-        </button>
-        <button type="button" className="btn" onClick={redo} disabled={readOnly || !canRedo} title="Redo (Ctrl+Shift+Z / Ctrl+Y)" aria-keyshortcuts="Control+Shift+Z Control+Y">
-          <span aria-hidden="true">↷ </span>Redo
-        </button>
-        <button type="button" className="btn" onClick={duplicateSelection} disabled={readOnly || !hasNodeSelection} title="Duplicate selection (Ctrl+D)" aria-keyshortcuts="Control+D">
-          Duplicate
-        </button>
-        <button type="button" className="btn" onClick={deleteSelection} disabled={readOnly || !hasSelection} title="Delete selection (Delete)" aria-keyshortcuts="Delete">
-          Delete
-        </button>
-        <button type="button" className="btn" onClick={p.onAutoLayout} disabled={readOnly} title="Arrange nodes left to right">
-          Auto layout
-        </button>
-      </div>
       <button type="button" className="btn btn-accent-soft" onClick={p.onViewCode} title="Show the TensorFlow.js code this graph runs">
         <span aria-hidden="true">{'</> '}</span>View code
       </button>
@@ -134,5 +108,37 @@ export function Toolbar(p: ToolbarProps) {
         <ToolbarExtras />
       </div>
     </header>
+  );
+}
+
+/** Floating edit tools over the canvas (keeps the top bar short enough for the save/share and run controls). */
+export function EditTools({ onAutoLayout }: { onAutoLayout(): void }) {
+  const readOnly = useGraphStore((s) => s.readOnly);
+  const canUndo = useGraphStore((s) => s.canUndo);
+  const canRedo = useGraphStore((s) => s.canRedo);
+  const hasSelection = useGraphStore((s) => s.selectedNodeIds.length + s.selectedEdgeIds.length > 0);
+  const hasNodeSelection = useGraphStore((s) => s.selectedNodeIds.length > 0);
+  const undo = useGraphStore((s) => s.undo);
+  const redo = useGraphStore((s) => s.redo);
+  const deleteSelection = useGraphStore((s) => s.deleteSelection);
+  const duplicateSelection = useGraphStore((s) => s.duplicateSelection);
+  return (
+    <div className="canvas-tools" role="toolbar" aria-label="Edit tools">
+      <button type="button" className="btn" onClick={undo} disabled={readOnly || !canUndo} title="Undo (Ctrl+Z)" aria-keyshortcuts="Control+Z">
+        <span aria-hidden="true">↶ </span>Undo
+      </button>
+      <button type="button" className="btn" onClick={redo} disabled={readOnly || !canRedo} title="Redo (Ctrl+Shift+Z / Ctrl+Y)" aria-keyshortcuts="Control+Shift+Z Control+Y">
+        <span aria-hidden="true">↷ </span>Redo
+      </button>
+      <button type="button" className="btn" onClick={duplicateSelection} disabled={readOnly || !hasNodeSelection} title="Duplicate selection (Ctrl+D)" aria-keyshortcuts="Control+D">
+        Duplicate
+      </button>
+      <button type="button" className="btn" onClick={deleteSelection} disabled={readOnly || !hasSelection} title="Delete selection (Delete)" aria-keyshortcuts="Delete">
+        Delete
+      </button>
+      <button type="button" className="btn" onClick={onAutoLayout} disabled={readOnly} title="Arrange nodes left to right">
+        Auto layout
+      </button>
+    </div>
   );
 }

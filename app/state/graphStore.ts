@@ -21,6 +21,8 @@ export interface GraphStoreState {
   /** Load a different graph (new/open/import/fork): resets undo history. */
   replaceGraph(next: GraftGraph, opts?: { readOnly?: boolean }): void;
   setReadOnly(readOnly: boolean): void;
+  /** Increments on every `replaceGraph` (lets the canvas re-frame a newly loaded graph). */
+  loadId: number;
 
   // --- history ---
   history: H.History<GraftGraph>;
@@ -106,6 +108,7 @@ export const useGraphStore = create<GraphStoreState>((set, get) => {
   return {
     ...derived(initial),
     readOnly: false,
+    loadId: 0,
     revision: 0,
     dirty: false,
     selectedNodeIds: [],
@@ -125,6 +128,7 @@ export const useGraphStore = create<GraphStoreState>((set, get) => {
         ...derived(H.createHistory(next)),
         readOnly: opts?.readOnly ?? false,
         revision: get().revision + 1,
+        loadId: get().loadId + 1,
         dirty: false,
         selectedNodeIds: [],
         selectedEdgeIds: [],

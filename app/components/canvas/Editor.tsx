@@ -242,17 +242,31 @@ function EditorInner() {
       if (!el) return;
       const r = el.getBoundingClientRect();
       const c = rf.screenToFlowPosition({ x: r.left + r.width / 2, y: r.top + r.height / 2 });
-      let pos = { x: c.x - DEFAULT_NODE_SIZE.width / 2, y: c.y - DEFAULT_NODE_SIZE.height / 2 };
-      // Don't stack new nodes exactly on top of each other.
+      // New nodes start unconnected, so their error list makes them taller than an average node.
+      const NEW = { width: DEFAULT_NODE_SIZE.width, height: 210 };
+      let pos = { x: c.x - NEW.width / 2, y: c.y - NEW.height / 2 };
+      // Find a free spot near the centre so the new node doesn't cover another one.
       const nodes = useGraphStore.getState().graph.nodes;
-      for (let i = 0; i < 20 && nodes.some((n) => Math.abs(n.position.x - pos.x) < 24 && Math.abs(n.position.y - pos.y) < 24); i++) {
-        pos = { x: pos.x + 32, y: pos.y + 32 };
+      const overlaps = (p: { x: number; y: number }) =>
+        nodes.some((n) => {
+          const sz = sizes[n.id] ?? DEFAULT_NODE_SIZE;
+          return p.x < n.position.x + sz.width + 16 && p.x + NEW.width + 16 > n.position.x && p.y < n.position.y + sz.height + 16 && p.y + NEW.height + 16 > n.position.y;
+        });
+      const start = pos;
+      search: for (let ring = 1; ring <= 12 && overlaps(pos); ring++) {
+        for (const [dx, dy] of [[0, 1], [0, -1], [1, 0], [-1, 0], [1, 1], [-1, 1], [1, -1], [-1, -1]]) {
+          const cand = { x: start.x + dx * ring * 80, y: start.y + dy * ring * 70 };
+          if (!overlaps(cand)) {
+            pos = cand;
+            break search;
+          }
+        }
       }
       pos = { x: Math.round(pos.x / SNAP[0]) * SNAP[0], y: Math.round(pos.y / SNAP[1]) * SNAP[1] };
       const id = useGraphStore.getState().addNode(type, pos);
       if (id) showToast(`Added ${getNodeDefinition(type)?.title ?? type}.`);
     },
-    [rf],
+    [rf, sizes],
   );
 
   const focusNode = useCallback(
@@ -307,6 +321,12 @@ function EditorInner() {
     },
     [fitSoon],
   );
+
+  // A graph loaded from elsewhere (shared link, saved version, fork) gets framed in the view.
+  const loadId = useGraphStore((s) => s.loadId);
+  useEffect(() => {
+    if (loadId > 1) fitSoon();
+  }, [loadId, fitSoon]);
 
   const onAutoLayout = useCallback(() => {
     const s = useGraphStore.getState();
@@ -383,6 +403,10 @@ function EditorInner() {
       const file = e.dataTransfer.files?.[0];
       if (file) {
         e.preventDefault();
+        if (/^image\//.test(file.type) || /\.(zip|jpe?g|png|gif|webp|bmp)$/i.test(file.name)) {
+          showToast(`“${file.name}” is not a graph. To train on your own images, select the Dataset node and upload a folder or zip there.`, 'error');
+          return;
+        }
         void importFile(file);
       }
     },

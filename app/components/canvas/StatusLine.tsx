@@ -11,10 +11,10 @@ export function StatusLine() {
         {toast?.kind === 'info' ? toast.message : ''}
       </div>
       {toast?.kind === 'error' && (
-        <div role="alert" className="toast toast-error">
-          <span>{toast.message}</span>
+        <div className="toast toast-error">
+          <span role="alert">{toast.message}</span>
           <button type="button" className="toast-close" onClick={dismiss} aria-label="Dismiss message">
-            ✕
+            <span aria-hidden="true">✕</span>
           </button>
         </div>
       )}

@@ -234,6 +234,22 @@ describe.each(engines)('$title', ({ engine, skip }) => {
     const atLimit = await s.client.graph.create.mutate({ graph: sampleGraph('max', MAX_NODES) });
     expect((await s.client.graph.get.query({ id: atLimit.id })).graph.nodes).toHaveLength(MAX_NODES);
 
+    // Text Postgres can't store and hostile nesting are refused cleanly.
+    const nul = await errorOf(s.client.graph.create.mutate({ graph: sampleGraph('bad\u0000name') }));
+    expect(nul.code).toBe('BAD_REQUEST');
+    expect(nul.message).toMatch(/NUL/);
+    // (Built as text: JSON.stringify itself overflows the stack on this.)
+    const deep = '['.repeat(5000) + '1' + ']'.repeat(5000);
+    const deepRes = await fetch(`${s.url}/api/trpc/graph.create`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"graph":{"version":1,"name":"deep","nodes":[{"id":"a","type":"t","position":{"x":0,"y":0},"params":{"deep":${deep}}}],"edges":[]}}`,
+    });
+    expect(deepRes.status).toBe(400);
+    const deepBody = (await deepRes.json()) as { error: { message: string; data: { code: string } } };
+    expect(deepBody.error.data.code).toBe('BAD_REQUEST');
+    expect(deepBody.error.message).toMatch(/nested/);
+
     // Malformed JSON body.
     const res = await fetch(`${s.url}/api/trpc/graph.create`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"graph":' });
     expect(res.status).toBe(400);

@@ -17,6 +17,8 @@ export interface ApiHandlerOptions {
   /** Defaults to the process-wide database (DATABASE_URL / DATA_DIR). */
   db?: Promise<Database> | Database;
   config?: ServerConfig;
+  /** Share one write limiter between handler instances (Next route modules reload in dev). */
+  writeLimiter?: TokenBucketLimiter;
 }
 
 export interface RequestInfo {
@@ -29,7 +31,7 @@ export type ApiHandler = (req: Request, info?: RequestInfo) => Promise<Response>
 export function createApiHandler(opts: ApiHandlerOptions = {}): ApiHandler {
   const config = opts.config ?? loadConfig();
   const dbPromise = Promise.resolve(opts.db ?? getDatabase());
-  const writeLimiter = new TokenBucketLimiter(config.rateLimitBurst, config.rateLimitPerSecond);
+  const writeLimiter = opts.writeLimiter ?? new TokenBucketLimiter(config.rateLimitBurst, config.rateLimitPerSecond);
 
   return async (req, info = {}) => {
     const url = new URL(req.url);
@@ -158,9 +160,15 @@ function clientAddress(req: Request, info: RequestInfo, config: ServerConfig): s
   return info.remoteAddress ?? 'unknown';
 }
 
-// The Next.js route handlers share one handler (one rate limiter) per process; globalThis survives dev reloads.
-const globalForHandler = globalThis as unknown as { __graftApiHandler?: ApiHandler };
+// The Next.js route handlers share one rate limiter per process (globalThis survives dev reloads; the
+// handler itself is per module instance so edited code takes effect).
+const globalForLimiter = globalThis as unknown as { __graftWriteLimiter?: TokenBucketLimiter };
+let processHandler: ApiHandler | undefined;
 export function getProcessApiHandler(): ApiHandler {
-  globalForHandler.__graftApiHandler ??= createApiHandler();
-  return globalForHandler.__graftApiHandler;
+  if (!processHandler) {
+    const config = loadConfig();
+    globalForLimiter.__graftWriteLimiter ??= new TokenBucketLimiter(config.rateLimitBurst, config.rateLimitPerSecond);
+    processHandler = createApiHandler({ config, writeLimiter: globalForLimiter.__graftWriteLimiter });
+  }
+  return processHandler;
 }

@@ -72,5 +72,38 @@ const rateLimited = t.middleware(({ ctx, next }) => {
   return next();
 });
 
-/** Every mutation goes through the per-IP write limiter. */
-export const writeProcedure = publicProcedure.use(rateLimited);
+const MAX_JSON_DEPTH = 64;
+
+/** Deepest nesting of arrays/objects and whether any string or key holds NUL (iterative: hostile input must not blow the stack). */
+function inspectJson(value: unknown): { depth: number; hasNul: boolean } {
+  let depth = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) return { depth, hasNul: true };
+      continue;
+    }
+    if (v === null || typeof v !== 'object') continue;
+    if (d > depth) depth = d;
+    if (depth > MAX_JSON_DEPTH) return { depth, hasNul: false };
+    for (const [key, child] of Object.entries(v)) {
+      if (key.includes('\u0000')) return { depth, hasNul: true };
+      stack.push([child, d + 1]);
+    }
+  }
+  return { depth, hasNul: false };
+}
+
+/** Input Postgres would refuse (NUL in text, absurd nesting) becomes a clear BAD_REQUEST instead of a database error. */
+const storableInput = t.middleware(async ({ getRawInput, next }) => {
+  const { depth, hasNul } = inspectJson(await getRawInput());
+  if (depth > MAX_JSON_DEPTH) {
+    throw new TRPCError({ code: 'BAD_REQUEST', message: `Input is nested more than ${MAX_JSON_DEPTH} levels deep.` });
+  }
+  if (hasNul) throw new TRPCError({ code: 'BAD_REQUEST', message: 'Text may not contain NUL characters.' });
+  return next();
+});
+
+/** Every mutation goes through the per-IP write limiter and the storability check. */
+export const writeProcedure = publicProcedure.use(rateLimited).use(storableInput);

@@ -145,7 +145,7 @@ function DimensionEditor({ index, dimension, searchable, duplicate, graphProblem
   const numeric = field ? field.kind === 'number' || field.kind === 'integer' : true;
   const mode: 'values' | 'range' = dimension.range ? 'range' : 'values';
   const count = candidateCount(dimension);
-  const problem = duplicate ? 'This parameter is already searched above.' : (graphProblem ?? dimensionProblem(dimension));
+  const problem = duplicate ? 'This parameter is already searched above.' : (dimensionProblem(dimension) ?? graphProblem);
 
   const pickNode = (nodeId: string) => {
     const s = searchable.find((x) => x.node.id === nodeId);

@@ -53,7 +53,13 @@ const COLUMNS: Array<{ key: TrialSortKey; title: (metric: string) => string }> =
   { key: 'ms', title: () => 'Time' },
 ];
 
-export function TrialsPanel({ trials, metric, bestTrialId, tuneNodeId, dimensions, running }: TrialsPanelProps) {
+export function TrialsPanel({ trials, metric: metricProp, bestTrialId, tuneNodeId, dimensions: dimensionsProp, running }: TrialsPanelProps) {
+  // While a search runs there is no result yet: the tune node's own settings say what is optimised and searched.
+  const tuneNode = useGraphStore((s) => (tuneNodeId ? s.graph.nodes.find((n) => n.id === tuneNodeId) : undefined));
+  const nodeMetric = tuneNode?.params.metric === 'val_loss' || tuneNode?.params.metric === 'val_accuracy' ? tuneNode.params.metric : null;
+  const metric = bestTrialId === undefined || bestTrialId === null ? (nodeMetric ?? metricProp) : metricProp;
+  const dimensions =
+    dimensionsProp ?? (Array.isArray(tuneNode?.params.dimensions) ? (tuneNode.params.dimensions as TuneDimension[]) : undefined);
   const tuneMetric: TuneMetric = metric === 'val_loss' ? 'val_loss' : 'val_accuracy';
   const best = bestTrialId !== undefined && bestTrialId !== null ? bestTrialId : computeBestTrialId(trials, tuneMetric);
   const [sort, setSort] = useState<{ key: TrialSortKey; direction: 'asc' | 'desc' }>({ key: 'id', direction: 'asc' });

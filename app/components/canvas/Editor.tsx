@@ -434,6 +434,7 @@ function EditorInner() {
           onDragLeave={() => setDropActive(false)}
           onDrop={onDrop}
         >
+          <EditTools onAutoLayout={onAutoLayout} />
           <ReactFlow<GraftFlowNode, Edge>
             nodes={rfNodes}
             edges={rfEdges}
@@ -478,7 +479,6 @@ function EditorInner() {
             />
             <Controls showInteractive={false} />
           </ReactFlow>
-          <EditTools onAutoLayout={onAutoLayout} />
           {graph.nodes.length === 0 && (
             <div className="canvas-empty">
               <p className="canvas-empty-title">An empty canvas</p>

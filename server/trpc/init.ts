@@ -43,7 +43,8 @@ const readableErrors = t.middleware(async ({ next }) => {
   if (!res.ok && res.error.code === 'BAD_REQUEST' && res.error.cause instanceof z.ZodError) {
     const issue = res.error.cause.issues[0];
     const where = issue && issue.path.length ? ` (at ${issue.path.map(String).join('.')})` : '';
-    res.error.message = `Invalid input${where}: ${issue?.message ?? 'unknown problem'}`;
+    const detail = issue?.message ?? 'unknown problem';
+    res.error.message = detail.startsWith('Invalid input') ? `${detail}${where}` : `Invalid input${where}: ${detail}`;
   }
   return res;
 });

@@ -1,18 +1,20 @@
 /**
  * Hyperparameter search through the real engine (tfjs on the Node host) on Graft's built-in shapes task.
- * Uses Graft's own pretrained graft-shapes-cnn when it is in public/models; otherwise a small seeded CNN saved to a
- * temp folder (same code path, weaker features).
+ * Uses Graft's own pretrained graft-shapes-cnn when it is in public/models; otherwise the same architecture with
+ * seeded random weights saved to a temp folder (same code path, weaker features).
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createNodeHost, tf } from './host-node';
+import { activateBackend, createNodeHost, tf } from './host-node';
 import { runPlan } from './run';
 import { FeatureStore } from './feature-store';
 import { searchTrials, trialMetric } from './tune';
 import { RunError, type RunEvent, type RunResult, type TrialRecord } from './types';
 import type { TrainedModel } from './host';
-import { saveTinyCnn } from './test-utils';
+import { buildShapesCnn } from '../../scripts/shapes-cnn';
+import { fileSaveHandler } from '../../scripts/tfjs-file-io';
 import { compileGraph } from '../compiler';
 import { minimalTemplate } from '../templates';
 import type { GraftGraph } from '../core/graph';
@@ -20,11 +22,19 @@ import type { Plan } from '../core/plan';
 
 const SHAPES_CNN = path.resolve('public/models/graft-shapes-cnn/model.json');
 const useShapesCnn = fs.existsSync(SHAPES_CNN);
-const MODEL_ID = useShapesCnn ? 'graft-shapes-cnn' : 'tiny-cnn';
+const MODEL_ID = useShapesCnn ? 'graft-shapes-cnn' : 'shapes-cnn-random';
 let modelsDir = '';
 
 beforeAll(async () => {
-  modelsDir = useShapesCnn ? path.resolve('models-none') : await saveTinyCnn();
+  if (useShapesCnn) {
+    modelsDir = path.resolve('models-none');
+    return;
+  }
+  modelsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'graft-tune-'));
+  if (!(await activateBackend('wasm'))) await activateBackend('cpu');
+  const model = buildShapesCnn(5, 1);
+  await model.save(fileSaveHandler(path.join(modelsDir, MODEL_ID)));
+  model.dispose();
 });
 
 function host() {

@@ -34,12 +34,12 @@ function MetricChart({ title, epochs, train, validation, percent, testId }: Char
       {
         width,
         height: 170,
-        legend: { show: true },
+        legend: { show: true, live: false },
         cursor: { drag: { x: false, y: false } },
         scales: { x: { time: false }, y: percent ? { range: [0, 1] } : { auto: true } },
         axes: [
           { label: 'epoch', size: 32, incrs: [1, 2, 5, 10, 20, 50, 100] },
-          { size: 44, values: (_u, vals) => vals.map((v) => fmt(v)) },
+          { size: 52, values: (_u, vals) => vals.map((v) => fmt(v)) },
         ],
         series: [
           { label: 'epoch' },

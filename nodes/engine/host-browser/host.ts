@@ -21,6 +21,10 @@ import { concatWeights } from './model-upload';
 const origin = self.location.origin;
 // Same-origin binaries (copied by scripts/copy-wasm.mjs) keep cross-origin isolation and work offline.
 setWasmPaths(`${origin}/tfjs-wasm/`);
+// The threaded WASM build starts its pthread workers from `factory.toString()`; the bundler rewrites that factory
+// (process polyfill imports), so the stringified copy cannot run in a fresh worker. Use the SIMD single-thread
+// build, which works everywhere.
+tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 
 const ModelListSchema = z.array(
   z
@@ -57,6 +61,8 @@ export async function catalogModelUrl(id: string): Promise<string | null> {
 }
 
 export async function loadLayersModelFrom(source: ModelSource, nodeId: string | null): Promise<tf.LayersModel> {
+  // The engine loads the model before choosing backends; weights on CPU move cheaply to whichever is chosen.
+  await ensureSomeBackend();
   let url: string | null = null;
   let describe: string;
   if (source.kind === 'upload') {

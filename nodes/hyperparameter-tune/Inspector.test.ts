@@ -31,8 +31,10 @@ describe('Hyperparameter Tune inspector', () => {
 
   it('shows problems and hides editing when read-only', () => {
     const bad = [{ nodeId: 'tune', param: 'learningRate', range: { min: 0, max: 0.01, scale: 'log' as const, steps: 3 } }];
+    // The stored (raw) list is shown even when it does not parse, so the user sees what to fix.
+    const badNode = { ...node, params: { ...node.params, dimensions: bad } };
     const html = renderToStaticMarkup(
-      createElement(TuneInspector, { node, params: { dimensions: bad }, onChange: () => {}, graph, readOnly: true }),
+      createElement(TuneInspector, { node: badNode, params: { dimensions: [] }, onChange: () => {}, graph, readOnly: true }),
     );
     expect(html).toContain('must start above 0');
     expect(html).not.toContain('Add search dimension');

@@ -26,6 +26,12 @@ export interface TuneInspectorParams {
   maxTrials?: number;
 }
 
+function isDimensionLike(d: unknown): d is TuneDimension {
+  if (!d || typeof d !== 'object') return false;
+  const x = d as Record<string, unknown>;
+  return typeof x.nodeId === 'string' && typeof x.param === 'string';
+}
+
 function candidateCount(d: TuneDimension): number | null {
   try {
     return dimensionProblem(d) ? null : expandDimension(d).length;
@@ -39,7 +45,10 @@ function formatNumber(v: number): string {
 }
 
 export default function TuneInspector({ node, params, onChange, graph, readOnly }: InspectorProps<TuneInspectorParams>) {
-  const dimensions: TuneDimension[] = Array.isArray(params.dimensions) ? params.dimensions : [];
+  // Read the raw stored list: one invalid entry makes the parsed params fall back to the default (empty) list,
+  // which would hide every dimension instead of showing what needs fixing.
+  const raw: unknown = Array.isArray(node.params.dimensions) ? node.params.dimensions : params.dimensions;
+  const dimensions: TuneDimension[] = Array.isArray(raw) ? raw.filter(isDimensionLike) : [];
   const searchable = useMemo(() => searchableNodes(graph, node.id), [graph, node.id]);
   const headingId = useId();
   const addButtonRef = useRef<HTMLButtonElement>(null);

@@ -53,13 +53,15 @@ function dedupe(values: ParamValue[]): ParamValue[] {
   return out;
 }
 
-export const MAX_RANGE_STEPS = 1000;
+/** Matches the Hyperparameter Tune node's schema. */
+export const MAX_RANGE_STEPS = 100;
 
 /** Why a dimension cannot be searched (a sentence the user can act on), or null if it is fine. */
 export function dimensionProblem(d: TuneDimension): string | null {
   if (d.values !== undefined && d.range !== undefined) return 'Give either a list of values or a range, not both.';
   if (d.values !== undefined) {
     if (d.values.length === 0) return 'The list of values is empty.';
+    if (d.values.length > 100) return 'At most 100 values per dimension.';
     for (const v of d.values) {
       if (typeof v === 'number' && !Number.isFinite(v)) return 'Every value must be a finite number or a word.';
     }

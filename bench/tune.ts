@@ -3,9 +3,10 @@
  * across trials) versus 16 independent full trainings of the same configurations (feature cache off: forward passes
  * through the trunk every epoch — what a naive search would do). Target: tuneCostRatio = search / naive ≤ 0.3.
  *
+ * Part of `npm run bench` (section "hyperparameter search", on the bench's shared model/dataset), or alone:
  *   npx tsx bench/tune.ts [--json] [--epochs N] [--dataset builtin:shapes-target-large]
- *
- * Also exported as `benchTune()` for `bench/run.ts`.
+ * (alone: graft-shapes-cnn — or the same architecture with random weights when it is not in public/models — on the
+ * given built-in dataset).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,11 +20,18 @@ import { compileGraph } from '../nodes/compiler';
 import { minimalTemplate } from '../nodes/templates';
 import type { GraftGraph } from '../nodes/core/graph';
 import type { Plan } from '../nodes/core/plan';
+import type { EngineHost } from '../nodes/engine/host';
+import type { BenchSection } from './common';
 import { buildShapesCnn } from '../scripts/shapes-cnn';
 import { fileSaveHandler } from '../scripts/tfjs-file-io';
 
 export interface TuneBenchOptions {
+  /** Defaults: a Node host over graft-shapes-cnn (or its random-weight twin) and builtin:shapes-target-large. */
+  host?: EngineHost;
+  modelId?: string;
+  /** Any id the host opens (a folder path too: the search graph refers to it through an alias). */
   datasetId?: string;
+  maxImagesPerClass?: number;
   epochs?: number;
   log?: (line: string) => void;
 }
@@ -63,10 +71,13 @@ async function benchModel(): Promise<{ id: string; modelsDir: string }> {
   return { id: 'shapes-cnn-random', modelsDir };
 }
 
-function searchGraph(modelId: string, datasetId: string, epochs: number): GraftGraph {
+/** The graph names the dataset through this alias when the bench's dataset id is not a graph dataset id (a path). */
+const DATASET_ALIAS = 'dir:graft-bench-dataset';
+
+function searchGraph(modelId: string, datasetId: string, maxImagesPerClass: number, epochs: number): GraftGraph {
   const g = minimalTemplate();
   g.nodes = g.nodes.map((n) => {
-    if (n.id === 'dataset') return { ...n, params: { ...n.params, datasetId } };
+    if (n.id === 'dataset') return { ...n, params: { ...n.params, datasetId, maxImagesPerClass } };
     if (n.id === 'model') return { ...n, params: { ...n.params, catalogId: modelId } };
     if (n.id === 'train') {
       return {
@@ -103,9 +114,18 @@ export async function benchTune(options: TuneBenchOptions = {}): Promise<TuneBen
   const log = options.log ?? (() => {});
   const datasetId = options.datasetId ?? 'builtin:shapes-target-large';
   const epochs = options.epochs ?? 5;
-  const { id: modelId, modelsDir } = await benchModel();
-  const host = createNodeHost({ modelsDir, publicDir: path.resolve('public'), backend: 'auto' });
-  const compiled = compileGraph(searchGraph(modelId, datasetId, epochs));
+  let modelId = options.modelId;
+  let baseHost = options.host;
+  if (!modelId || !baseHost) {
+    const local = await benchModel();
+    modelId = local.id;
+    baseHost = createNodeHost({ modelsDir: local.modelsDir, publicDir: path.resolve('public'), backend: 'auto' });
+  }
+  const graphDatasetId = /^(builtin|dir|local|shared):/.test(datasetId) ? datasetId : DATASET_ALIAS;
+  const inner = baseHost;
+  const host: EngineHost =
+    graphDatasetId === datasetId ? inner : { ...inner, openDataset: (id) => inner.openDataset(id === DATASET_ALIAS ? datasetId : id) };
+  const compiled = compileGraph(searchGraph(modelId, graphDatasetId, options.maxImagesPerClass ?? 0, epochs));
   if (!compiled.ok) throw new Error(`bench graph does not compile: ${JSON.stringify(compiled.errors)}`);
   const plan: Plan = compiled.plan;
   const trials = searchTrials(plan);
@@ -181,6 +201,36 @@ function stringOption(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i < 0 ? fallback : (process.argv[i + 1] ?? fallback);
 }
+
+export const tuneSection: BenchSection = {
+  name: 'hyperparameter search (16 trials) vs 16 naive trainings',
+  async run(setup, log) {
+    const r = await benchTune({
+      host: setup.host,
+      modelId: setup.modelId,
+      datasetId: setup.datasetId,
+      maxImagesPerClass: setup.maxImagesPerClass,
+      epochs: 5,
+      log,
+    });
+    log(
+      `  → tuneCostRatio ${r.tuneCostRatio.toFixed(3)} (target ≤ 0.3; CPU-time ratio ${r.tuneCpuRatio.toFixed(3)}): search ` +
+        `${(r.searchMs / 1000).toFixed(1)} s vs naive ${(r.naiveMs / 1000).toFixed(1)} s; best trial ${r.bestTrialId} val ` +
+        `${((r.bestValAccuracy ?? 0) * 100).toFixed(1)}%, test ${(r.bestTestAccuracy * 100).toFixed(1)}%`,
+    );
+    return {
+      tuneCostRatio: Number(r.tuneCostRatio.toFixed(3)),
+      tuneCpuRatio: Number(r.tuneCpuRatio.toFixed(3)),
+      tuneSearchMs: r.searchMs,
+      tuneNaiveMs: r.naiveMs,
+      tuneTrials: r.trials,
+      tuneEpochsPerTrial: r.epochsPerTrial,
+      tuneFeatureReuse: r.featureStoreHits,
+      tuneBestValAccuracy: r.bestValAccuracy,
+      tuneBestTestAccuracy: r.bestTestAccuracy,
+    };
+  },
+};
 
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');

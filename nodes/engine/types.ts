@@ -65,6 +65,8 @@ export interface RunResult {
   tune?: TuneSummary;
   /** Files left out: unreadable at listing time (from the ImageSource) or failing to decode during the run. */
   skipped?: Array<{ name: string; reason: string }>;
+  /** Time spent decoding and resizing images before training (not part of trainMs). */
+  loadMs?: number;
   /** Layer the trunk was cut at (resolved default when the node left it empty). */
   truncateAt?: string;
   /** Pixel scaling used (resolved, never 'auto'). */

@@ -12,7 +12,7 @@ import type { ModelSource, Plan } from '../../core/plan';
 import type { BackendSelection, DecodedImage, EngineHost, ImageSource } from '../host';
 import { RunError, type BackendName } from '../types';
 import { catalogEntry, isSafeModelId, type ModelFolderMeta } from '../../pretrained-model/catalog';
-import { isSyntheticDatasetId, syntheticImageSource } from '../../dataset/synthetic';
+import { resolveDatasetId } from '../../dataset/folder-node';
 import { fileLoadHandler } from '../../../scripts/tfjs-file-io';
 
 export { tf };
@@ -245,11 +245,13 @@ export function createNodeHost(options: NodeHostOptions = {}): EngineHost {
         const custom = await options.openDataset(datasetId);
         if (custom) return custom;
       }
-      if (isSyntheticDatasetId(datasetId)) return syntheticImageSource(datasetId);
-      throw new RunError(
-        `Dataset "${datasetId}" is not available in Node (only builtin:* and dir:<folder> datasets are).`,
-        'dataset',
-      );
+      try {
+        return await resolveDatasetId(datasetId, {
+          datasetsDir: path.resolve(options.datasetsDir ?? process.env.DATASETS_DIR ?? './datasets'),
+        });
+      } catch (error) {
+        throw new RunError((error as Error).message, 'dataset');
+      }
     },
     async selectBackends(plan: Plan, needs): Promise<BackendSelection> {
       const requested = options.backend && options.backend !== 'auto' ? options.backend : plan.train.backend;

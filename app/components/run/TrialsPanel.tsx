@@ -166,8 +166,11 @@ export function TrialsPanel({ trials, metric: metricProp, bestTrialId, tuneNodeI
                   <td className={styles.config}>{formatConfig(t.config)}</td>
                   <td className={styles.num}>{formatMetric(metric, t.metric)}</td>
                   <td title={t.error}>
-                    {STATUS_TEXT[t.status]}
+                    {t.status === 'stopped' && t.error?.startsWith('Not run') ? 'not run' : STATUS_TEXT[t.status]}
                     {t.status === 'stopped' && t.epochs > 0 && ` after ${t.epochs} epoch${t.epochs === 1 ? '' : 's'}`}
+                    {t.status === 'stopped' && t.error && !t.error.startsWith('Not run') && (
+                      <span className={styles.errorText}> ({t.error})</span>
+                    )}
                     {t.status === 'done' && t.epochs > 0 && ` (${t.epochs} epoch${t.epochs === 1 ? '' : 's'})`}
                     {t.status === 'failed' && t.error && <span className={styles.errorText}>: {t.error}</span>}
                   </td>

@@ -49,7 +49,7 @@ type Progress = { label: string; done: number; total: number } | null;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function importMessage(images: number, classes: number, skipped: number): string {
-  return `Imported ${plural(images, 'image')} into ${plural(classes, 'class').replace('classs', 'classes')}${skipped ? `; ${plural(skipped, 'file')} skipped (listed below)` : ''}.`;
+  return `Imported ${plural(images, 'image')} into ${classes === 1 ? '1 class' : `${classes} classes`}${skipped ? `; ${plural(skipped, 'file')} skipped (listed below)` : ''}.`;
 }
 
 export default function DatasetInspector({ node, params, onChange, graph, readOnly }: InspectorProps<DatasetInspectorParams>) {
@@ -147,6 +147,7 @@ export default function DatasetInspector({ node, params, onChange, graph, readOn
 
   const serverDatasets = server.datasets ?? [];
   const localDatasets = locals.datasets ?? [];
+  const listsLoaded = (server.datasets !== null || server.error !== null) && locals.datasets !== null;
   const known = serverDatasets.some((d) => d.id === datasetId) || localDatasets.some((d) => d.id === datasetId);
 
   // Split preview: the node's test split + the validation split of the Train node this dataset feeds.
@@ -178,7 +179,11 @@ export default function DatasetInspector({ node, params, onChange, graph, readOn
             onChange({ datasetId: e.target.value });
           }}
         >
-          {!known && <option value={datasetId}>{datasetId ? `${datasetId} (not found)` : '— choose a dataset —'}</option>}
+          {!known && (
+            <option value={datasetId}>
+              {!datasetId ? '— choose a dataset —' : listsLoaded ? `${datasetId} (not found)` : `${datasetId} (loading…)`}
+            </option>
+          )}
           {localDatasets.length > 0 && (
             <optgroup label="Your images (stored in this browser)">
               {localDatasets.map((d) => (

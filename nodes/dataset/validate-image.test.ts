@@ -42,6 +42,10 @@ describe('checkImageBytes', () => {
     expect(crc.ok).toBe(false);
     if (!crc.ok) expect(crc.reason).toMatch(/checksum/);
 
+    // Cut inside the entropy-coded data: headers intact, end-of-image marker missing.
+    const cutInScan = checkImageBytes(jpg.subarray(0, jpg.length - 10), 'x.jpg');
+    expect(cutInScan).toEqual({ ok: false, reason: expect.stringMatching(/end of the image is missing/) });
+
     // JPEG magic followed by garbage.
     const garbage = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 0x12, 0x34]);
     expect(checkImageBytes(garbage, 'x.jpg').ok).toBe(false);

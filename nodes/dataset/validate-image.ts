@@ -126,12 +126,24 @@ function jpegDimensions(b: Uint8Array): { width: number; height: number } | stri
     if (marker === 0xda) {
       // Start of scan: entropy-coded data follows. Require the frame header before it and some data after it.
       if (!size) return 'corrupt (JPEG scan without a frame header)';
-      if (b.length - (pos + 2 + length) < 2) return 'corrupt (truncated JPEG: no image data)';
-      return size.width === 0 || size.height === 0 ? 'corrupt (JPEG with zero size)' : size;
+      const scanStart = pos + 2 + length;
+      if (b.length - scanStart < 2) return 'corrupt (truncated JPEG: no image data)';
+      if (size.width === 0 || size.height === 0) return 'corrupt (JPEG with zero size)';
+      // Entropy-coded data byte-stuffs 0xFF, so an FF D9 after the scan starts can only be the end-of-image
+      // marker. Without it the download/copy was cut short (browsers would show a half-grey picture).
+      if (!hasEndOfImage(b, scanStart)) return 'corrupt (truncated JPEG: the end of the image is missing)';
+      return size;
     }
     pos += 2 + length;
   }
   return 'corrupt (truncated JPEG: no image data)';
+}
+
+function hasEndOfImage(b: Uint8Array, from: number): boolean {
+  for (let i = b.length - 2; i >= from; i--) {
+    if (b[i] === 0xff && b[i + 1] === 0xd9) return true;
+  }
+  return false;
 }
 
 function pngDimensions(b: Uint8Array): { width: number; height: number } | string {

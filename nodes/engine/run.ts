@@ -909,7 +909,18 @@ async function runInner(
   // in-memory pixels, and trainMs measures training rather than JPEG decoding (reported as the 'loading' phase).
   const everyImage = [...data.train, ...data.validation, ...(options.skipEvaluation ? [] : data.test)];
   const loadStart = Date.now();
-  if (pixels.bytesFor(everyImage.length) <= (options.pixelCacheBytes ?? DEFAULT_PIXEL_CACHE_BYTES)) {
+  // Hyperparameter trials share trunk features through options.featureStore (keyed by what shapes them). Looked up
+  // once here: a trial that reuses stored features has nothing to decode.
+  const store = path === 'cached' ? options.featureStore : undefined;
+  const storeKey = store
+    ? featureCacheKey(plan, { randomTrunk: options.randomTrunk, featureBackend: selection.features ?? selection.train })
+    : null;
+  const stored = storeKey ? store!.get(storeKey) : undefined;
+  const featuresAlreadyStored = stored !== undefined;
+  if (
+    !featuresAlreadyStored &&
+    pixels.bytesFor(everyImage.length) <= (options.pixelCacheBytes ?? DEFAULT_PIXEL_CACHE_BYTES)
+  ) {
     await pixels.preload(
       everyImage,
       (done) => {
@@ -1002,10 +1013,6 @@ async function runInner(
       return { features: concatFloat(chunks), kept };
     };
 
-    // Hyperparameter trials share trunk features through options.featureStore (keyed by what shapes them).
-    const store = options.featureStore;
-    const storeKey = store ? featureCacheKey(plan, { randomTrunk: options.randomTrunk, featureBackend: featuresOn }) : null;
-    const stored = storeKey ? store!.get(storeKey) : undefined;
     const reuse = stored && stored.featureDim === featureDim ? stored : undefined;
     if (reuse) ctx.status('Reusing the trunk features computed by an earlier trial.');
     const trainViews: FeatureRows[] = reuse ? reuse.trainViews : [];

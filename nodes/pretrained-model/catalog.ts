@@ -187,16 +187,15 @@ export function guessTruncationLayer(model: { layers: LayerLike[] }): string {
   if (layers.length === 0) return '';
   const finalUnits = outputUnits(layers[layers.length - 1]);
   let i = layers.length - 1;
-  let sawTop = false;
   while (i > 0) {
     const layer = layers[i];
     const cls = layer.getClassName();
     let isTop = TOP_LAYER_CLASSES.has(cls);
-    if (cls === 'Activation') {
+    if (cls === 'Activation' || cls === 'ReLU' || cls === 'LeakyReLU' || cls === 'ELU') {
       const activation = String((layer.getConfig() as { activation?: unknown }).activation ?? '');
-      // A softmax/sigmoid/linear activation finishes the class scores; relu etc. belongs to the features, unless
-      // it sits inside the top (after some top layer was seen, e.g. Dense → Activation('relu') → Dense).
-      isTop = ['softmax', 'sigmoid', 'linear'].includes(activation) || sawTop;
+      // softmax/sigmoid/linear finish the class scores; another activation belongs to the top only when it
+      // follows a Dense layer (Dense → Activation('relu') → Dense), else it is the feature extractor's last op.
+      isTop = ['softmax', 'sigmoid', 'linear'].includes(activation) || layers[i - 1]?.getClassName() === 'Dense';
     }
     if (cls === 'Conv2D' && finalUnits !== null) {
       const cfg = layer.getConfig() as { kernelSize?: unknown; kernel_size?: unknown };
@@ -206,7 +205,6 @@ export function guessTruncationLayer(model: { layers: LayerLike[] }): string {
       isTop = isOneByOne && outputUnits(layer) === finalUnits;
     }
     if (!isTop) break;
-    sawTop = true;
     i -= 1;
   }
   return layers[i].name;

@@ -127,7 +127,7 @@ export default function PretrainedModelInspector({ params, onChange, readOnly }:
   return (
     <div className={styles.root}>
       <label className={styles.label} htmlFor="pm-picker">
-        Model
+        Pretrained model
       </label>
       <select id="pm-picker" className={styles.select} value={pickerValue} disabled={readOnly} onChange={(e) => onPick(e.target.value)}>
         {unknownCatalog && <option value={pickerValue}>{params.catalogId} (not available here)</option>}

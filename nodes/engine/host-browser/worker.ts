@@ -209,10 +209,12 @@ async function augmentPreview(msg: Extract<HelperRequest, { type: 'augment-previ
       continue; // undecodable files are reported by the run; the preview just shows others
     }
     const original = await rgbToDataUrl(image, 96);
+    // One image per call: tfjs-backend-cpu's Transform kernel only fills the first image of a batch (tfjs 4.22 bug).
     const views = tf.tidy(() => {
       const x = tf.tensor4d(Float32Array.from(image.data), [1, image.height, image.width, 3]);
-      const batch = tf.tile(x, [msg.views, 1, 1, 1]) as tf.Tensor4D;
-      return augmentBatch(tf, batch, msg.augment, rng);
+      const out: tf.Tensor4D[] = [];
+      for (let v = 0; v < msg.views; v++) out.push(augmentBatch(tf, x, msg.augment, rng));
+      return tf.concat(out, 0);
     });
     const pixels = await views.data();
     views.dispose();

@@ -8,6 +8,7 @@ import { compileGraph, type CompileResult } from '@/nodes/compiler';
 import type { GraftGraph } from '@/nodes/core/graph';
 import type { GraphError } from '@/nodes/core/types';
 import { useGraphStore } from '@/app/state/graphStore';
+import { useDatasetIssuesStore } from '@/app/state/datasetIssuesStore';
 
 export interface CompiledGraph {
   result: CompileResult;
@@ -43,12 +44,30 @@ export function safeCompile(graph: GraftGraph): CompileResult {
 
 export function CompileProvider({ children }: { children: ReactNode }) {
   const graph = useGraphStore((s) => s.graph);
+  // Dataset-content problems (found in the browser: IndexedDB / server folders) join the compiler's, so they
+  // show on the node, in the problems list, and block a run exactly like compile errors.
+  const datasetIssues = useDatasetIssuesStore((s) => s.byNode);
   const key = structureKey(graph);
   // eslint-disable-next-line react-hooks/exhaustive-deps -- recompute on structure, not on positions
+  const compiled = useMemo(() => safeCompile(graph), [key]);
   const value = useMemo<CompiledGraph>(() => {
-    const result = safeCompile(graph);
-    return { result, errorsByNode: group(result.errors), warningsByNode: group(result.warnings) };
-  }, [key]);
+    const present = new Set(graph.nodes.map((n) => n.id));
+    const extraErrors: GraphError[] = [];
+    const extraWarnings: GraphError[] = [];
+    for (const [nodeId, issues] of Object.entries(datasetIssues)) {
+      if (!present.has(nodeId)) continue;
+      extraErrors.push(...issues.errors);
+      extraWarnings.push(...issues.warnings);
+    }
+    const warnings = [...compiled.warnings, ...extraWarnings];
+    const errors = [...compiled.errors, ...extraErrors];
+    const result: CompileResult =
+      compiled.ok && extraErrors.length === 0
+        ? { ...compiled, warnings }
+        : { ok: false, plan: null, errors, warnings };
+    return { result, errorsByNode: group(errors), warningsByNode: group(warnings) };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- graph membership only matters with the issues
+  }, [compiled, datasetIssues]);
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }
 

@@ -32,6 +32,7 @@ import { CATEGORY_STYLE, displayName } from '@/app/lib/nodeStyle';
 import { CANVAS_TEMPLATES, initialGraph } from '@/app/lib/templates';
 import { DockPanel } from '@/app/components/slots';
 import { CompileProvider } from './CompileContext';
+import { DatasetIssuesWatcher } from '@/app/components/dataset/DatasetIssuesWatcher';
 import { GraftNode, type GraftFlowNode } from './GraftNode';
 import { Palette, NODE_DRAG_MIME } from './Palette';
 import { Inspector } from './Inspector';
@@ -539,6 +540,7 @@ export function GraftEditor() {
   return (
     <ReactFlowProvider>
       <CompileProvider>
+        <DatasetIssuesWatcher />
         <EditorInner />
       </CompileProvider>
     </ReactFlowProvider>

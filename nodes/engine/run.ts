@@ -42,7 +42,7 @@ type Layer = tfjs.layers.Layer;
 type SymbolicTensor = tfjs.SymbolicTensor;
 
 /** Images per forward pass when computing features / predictions. */
-const INFERENCE_BATCH = 32;
+const INFERENCE_BATCH = 16;
 const DEFAULT_PIXEL_CACHE_BYTES = 256 * 1024 * 1024;
 /** Minimum gap between 'batch'/'progress' events, so a fast head does not flood the UI. */
 const EVENT_INTERVAL_MS = 100;

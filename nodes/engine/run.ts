@@ -119,7 +119,7 @@ class PixelStore {
       this.failed.set(index, error instanceof Error ? error.message : String(error));
       return null;
     }
-    const pixels = this.resize(image);
+    const pixels = await this.resize(image);
     const bytes = pixels.byteLength;
     if (this.cachedBytes + bytes <= this.budgetBytes) {
       this.cache.set(index, pixels);
@@ -128,7 +128,9 @@ class PixelStore {
     return pixels;
   }
 
-  private resize(image: DecodedImage): Uint8Array {
+  // Async read-back: on WebGPU in a worker, dataSync() goes through OffscreenCanvas WebGPU contexts and kills the
+  // GPU instance with software adapters ("A valid external Instance reference no longer exists").
+  private async resize(image: DecodedImage): Promise<Uint8Array> {
     const { tf, height, width } = this;
     if (image.width === width && image.height === height) return image.data;
     const resized = tf.tidy(() => {
@@ -136,7 +138,7 @@ class PixelStore {
       // Stretch to the model size: keeps the whole object in view (Keras' image_dataset_from_directory default).
       return tf.image.resizeBilinear(input, [height, width], false, true);
     });
-    const values = resized.dataSync();
+    const values = await resized.data();
     resized.dispose();
     const out = new Uint8Array(values.length);
     for (let i = 0; i < values.length; i++) out[i] = values[i]; // Uint8Array assignment rounds-to-zero + clamps
@@ -687,7 +689,7 @@ async function trainLoop(ctx: RunContext, spec: LoopSpec, startedAt: number, ima
           last,
         );
       }
-      if (hasNonFiniteWeights(tf, spec.model)) throw divergedError(train, epoch, batchesPerEpoch, NaN, trainNode);
+      if (await hasNonFiniteWeights(tf, spec.model)) throw divergedError(train, epoch, batchesPerEpoch, NaN, trainNode);
       const validation = await spec.validate();
       const log: EpochLog = {
         epoch,
@@ -743,11 +745,11 @@ function divergedError(train: TrainPlan, epoch: number, batch: number, loss: num
   );
 }
 
-function hasNonFiniteWeights(tf: TF, model: LayersModel): boolean {
+async function hasNonFiniteWeights(tf: TF, model: LayersModel): Promise<boolean> {
   const flags = tf.tidy(() =>
     tf.stack(model.trainableWeights.map((w) => tf.all(tf.isFinite(w.read())))).all(),
   );
-  const ok = flags.dataSync()[0] === 1;
+  const ok = (await flags.data())[0] === 1;
   flags.dispose();
   return !ok;
 }

@@ -106,7 +106,7 @@ export function TryIt() {
               setDragOver(false);
               onFiles(e.dataTransfer.files);
             }}
-            aria-label="Drop an image to classify"
+            aria-label="Drop zone for Try it"
             role="group"
           >
             <span>Drop an image here, or</span>

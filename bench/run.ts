@@ -5,8 +5,9 @@
 import { benchSetup, type BenchSection } from './common';
 import { cacheSpeedupSection } from './cache-speedup';
 import { throughputSection } from './throughput';
+import { tuneSection } from './tune';
 
-const SECTIONS: BenchSection[] = [cacheSpeedupSection, throughputSection];
+const SECTIONS: BenchSection[] = [cacheSpeedupSection, throughputSection, tuneSection];
 
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');

@@ -160,7 +160,14 @@ export async function benchTune(options: TuneBenchOptions = {}): Promise<TuneBen
   const store = new FeatureStore();
   const searchStart = Date.now();
   const searchCpu0 = process.cpuUsage();
-  const result = await runPlan(plan, host, { onEvent: () => {}, featureStore: store });
+  const result = await runPlan(plan, host, {
+    featureStore: store,
+    onEvent: (e) => {
+      if (e.type === 'trial' && (e.trial.status === 'done' || e.trial.status === 'failed')) {
+        log(`  search trial ${e.trial.id}: ${e.trial.ms} ms${e.trial.status === 'failed' ? ` (failed: ${e.trial.error})` : ''}`);
+      }
+    },
+  });
   const searchCpu = process.cpuUsage(searchCpu0);
   const searchMs = Date.now() - searchStart;
   const summary = result.tune!;

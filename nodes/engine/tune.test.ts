@@ -226,6 +226,21 @@ describe('hyperparameter search on the real engine', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('stops launching trials when the time budget is used up, keeping the best finished one', async () => {
+    const plan = compile(searchGraph({ strategy: 'grid', epochs: 2 }, DIMENSIONS));
+    // Below the node's 0.5-minute minimum on purpose: the budget is gone once the first trial has finished.
+    plan.tune!.maxMinutes = 0.0001;
+    const result = await runPlan(plan, host(), { onEvent: () => {} });
+    const trials = result.tune!.trials;
+    expect(trials[0]!.status).toBe('done');
+    expect(result.tune!.bestTrialId).toBe(1);
+    for (const t of trials.slice(1)) {
+      expect(t.status).toBe('stopped');
+      expect(t.error).toMatch(/Not run: time budget/);
+    }
+    expect(result.evaluation.testSize).toBeGreaterThan(0);
+  });
+
   it('lists the trials of a search as recompiled plans', () => {
     const plan = compile(searchGraph({ strategy: 'grid' }, DIMENSIONS));
     const trials = searchTrials(plan);

@@ -104,11 +104,12 @@ async function main(): Promise<void> {
       description:
         'A small 4-block CNN (conv 16→32→48→64 with BatchNorm, ReLU, max-pooling) trained by Graft on ' +
         `${SOURCE_ID}. Cut at '${SHAPES_CNN_FEATURES_LAYER}' (4×4×64) to reuse its shape features.`,
-      inputSize: SHAPES_CNN_INPUT_SIZE,
+      inputSize: [SHAPES_CNN_INPUT_SIZE, SHAPES_CNN_INPUT_SIZE],
       inputScaling: 'zero1',
       defaultTruncation: SHAPES_CNN_FEATURES_LAYER,
       sourceTask: SOURCE_ID,
-      sourceClasses: source.labels,
+      /** Classes of the model's own output layer (the source task). */
+      labels: source.labels,
       trainedAccuracy: Number(valAccuracy.toFixed(4)),
       parameters: model.countParams(),
       imageSize: SYNTHETIC_IMAGE_SIZE,

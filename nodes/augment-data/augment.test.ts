@@ -49,6 +49,22 @@ describe('augmentBatch', () => {
     tf.dispose([input, out]);
   });
 
+  it.each(['cpu', 'wasm'])('transforms every image of a batch on %s (no black images)', async (backend) => {
+    const previous = tf.getBackend();
+    await tf.setBackend(backend);
+    try {
+      const input = tf.fill([4, 8, 8, 3], 200) as tf.Tensor4D;
+      const plan = { ...NONE, rotation: 0.3, zoom: 0.3 };
+      const out = augmentBatch(tf, input, plan, createRng(3));
+      const means = Array.from(await tf.mean(out, [1, 2, 3]).data());
+      // A constant image stays (nearly) constant under any reflect-filled geometric transform.
+      for (const m of means) expect(m).toBeGreaterThan(150);
+      tf.dispose([input, out]);
+    } finally {
+      await tf.setBackend(previous);
+    }
+  });
+
   it('keeps shape and 0..255 range under strong transforms, is seeded, and leaks nothing', () => {
     const before = tf.memory().numTensors;
     const input = tf.randomUniform([3, 16, 16, 3], 0, 255, 'float32', 5) as tf.Tensor4D;

@@ -91,7 +91,16 @@ export function augmentBatch(
       const rows: number[] = [];
       for (let i = 0; i < batch; i++) rows.push(...randomTransformRow(plan, width, height, random));
       // 'reflect' fill keeps natural-looking borders instead of black corners.
-      x = tf.image.transform(x, tf.tensor2d(rows, [batch, 8]), 'bilinear', 'reflect');
+      if (tf.getBackend() === 'cpu') {
+        // tfjs 4.22's CPU Transform kernel only fills the first image of a batch (the rest come out black),
+        // so transform image by image there.
+        const parts = tf.split(x, batch, 0).map((one, i) =>
+          tf.image.transform(one, tf.tensor2d(rows.slice(i * 8, i * 8 + 8), [1, 8]), 'bilinear', 'reflect'),
+        );
+        x = tf.concat(parts, 0);
+      } else {
+        x = tf.image.transform(x, tf.tensor2d(rows, [batch, 8]), 'bilinear', 'reflect');
+      }
     }
     if (plan.contrast > 0) {
       const factors: number[] = [];

@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import Link from 'next/link';
 import { GraftEditor } from '@/app/components/canvas/Editor';
-import { loadServerGraph } from '@/app/components/persistence/persistenceStore';
+import { loadServerGraph, usePersistenceStore } from '@/app/components/persistence/persistenceStore';
 import { apiErrorInfo } from '@/app/lib/trpcClient';
 import styles from '@/app/components/persistence/persistence.module.css';
 
@@ -14,6 +14,12 @@ export function SharedGraph({ id }: { id: string }) {
 
   useEffect(() => {
     let cancelled = false;
+    // This tab created (or already loaded) this graph: the editor holds it, possibly with edits newer than the
+    // server's copy (the first autosave moves "/" to "/g/<id>"). Reloading from the server would drop them.
+    if (usePersistenceStore.getState().graphId === id) {
+      setState({ kind: 'ready' });
+      return;
+    }
     setState({ kind: 'loading' });
     loadServerGraph(id)
       .then(() => !cancelled && setState({ kind: 'ready' }))

@@ -94,7 +94,7 @@ export function augmentBatch(
       if (tf.getBackend() === 'cpu') {
         // tfjs 4.22's CPU Transform kernel only fills the first image of a batch (the rest come out black),
         // so transform image by image there.
-        const parts = tf.split(x, batch, 0).map((one, i) =>
+        const parts = tf.split<tfjs.Tensor4D>(x, batch, 0).map((one, i) =>
           tf.image.transform(one, tf.tensor2d(rows.slice(i * 8, i * 8 + 8), [1, 8]), 'bilinear', 'reflect'),
         );
         x = tf.concat(parts, 0);

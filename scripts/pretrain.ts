@@ -5,7 +5,7 @@
  * Backend: tfjs WASM plus our own Conv2DBackpropFilter kernel (wasm lacks it). The pure-JS CPU backend trains this
  * net ~8× slower even with the fast kernel (its stock kernel is ~50× slower again), so WASM keeps this to minutes.
  *
- * Options: --epochs N (8) --per-class N (all) --seed N (1) --out DIR (public/models/graft-shapes-cnn) --no-save
+ * Options: --epochs N (16) --per-class N (all) --seed N (1) --out DIR (public/models/graft-shapes-cnn) --no-save
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -43,7 +43,7 @@ function stringOption(name: string, fallback: string): string {
 }
 
 async function main(): Promise<void> {
-  const epochs = option('epochs', 8);
+  const epochs = option('epochs', 16);
   const seed = option('seed', 1);
   const outDir = path.resolve(stringOption('out', 'public/models/graft-shapes-cnn'));
   const save = !process.argv.includes('--no-save');

@@ -8,7 +8,7 @@
  * shape's geometry identifies the class.
  *
  * - `builtin:shapes-source`: 8 shapes, many images — what `graft-shapes-cnn` is pretrained on.
- * - `builtin:shapes-target`: 5 DIFFERENT shapes, few images per class — the template's default task; a head on
+ * - `builtin:shapes-target`: 4 DIFFERENT shapes, few images per class — the template's default task; a head on
  *   the pretrained frozen trunk learns it far better than on a random trunk (transfer learning).
  * - `builtin:shapes-target-large`: same classes as the target with many images (benches, stable estimates).
  */
@@ -100,7 +100,9 @@ const SHAPES: Record<string, ShapeTest> = {
 };
 
 export const SOURCE_CLASSES = ['bar', 'circle', 'hexagon', 'plus', 'ring', 'square', 'star', 'triangle'] as const;
-export const TARGET_CLASSES = ['arrow', 'crescent', 'heart', 'l-shape', 'semicircle'] as const;
+// 'l-shape' is drawable but left out of the default task: with it, 5 classes × 22 training images stayed < 0.75
+// test accuracy on the pretrained trunk (measured), too hard for a first experiment.
+export const TARGET_CLASSES = ['arrow', 'crescent', 'heart', 'semicircle'] as const;
 
 /** How hard the images are; per dataset so a variant can be made easier/harder without touching the shapes. */
 interface RenderStyle {
@@ -114,6 +116,8 @@ interface RenderStyle {
 }
 
 const DEFAULT_STYLE: RenderStyle = { minRadius: 0.22, maxRadius: 0.42, maxNoise: 14, clutter: 0.4 };
+/** The few-shot task: somewhat larger shapes, less clutter and noise, so ~20 images per class can be enough. */
+const TARGET_STYLE: RenderStyle = { minRadius: 0.3, maxRadius: 0.44, maxNoise: 8, clutter: 0.2 };
 
 export interface SyntheticDatasetInfo {
   id: string;
@@ -134,28 +138,28 @@ export const SYNTHETIC_DATASETS: readonly SyntheticDatasetInfo[] = [
     id: 'builtin:shapes-target',
     title: 'Shapes — few examples (transfer task)',
     description:
-      '5 shape classes (arrow, crescent, heart, L-shape, semicircle), 24 small images each, with random colours, ' +
+      '4 shape classes (arrow, crescent, heart, semicircle), 30 small images each, with random colours, ' +
       'sizes, rotations, backgrounds and noise. Too few images to learn from scratch — a good fit for transfer ' +
       'learning from graft-shapes-cnn, which was pretrained on different shapes.',
     classes: TARGET_CLASSES,
     imageSize: SYNTHETIC_IMAGE_SIZE,
-    perClass: 24,
+    perClass: 30,
     seed: 20_240,
     purpose: 'transfer',
-    style: DEFAULT_STYLE,
+    style: TARGET_STYLE,
   },
   {
     id: 'builtin:shapes-target-large',
     title: 'Shapes — many examples',
     description:
-      'The same 5 shape classes as the transfer task with 200 images each (for benchmarks and for comparing ' +
+      'The same 4 shape classes as the transfer task with 200 images each (for benchmarks and for comparing ' +
       'how much data helps).',
     classes: TARGET_CLASSES,
     imageSize: SYNTHETIC_IMAGE_SIZE,
     perClass: 200,
     seed: 31_337,
     purpose: 'benchmark',
-    style: DEFAULT_STYLE,
+    style: TARGET_STYLE,
   },
   {
     id: 'builtin:shapes-source',

@@ -34,7 +34,8 @@ export const MODEL_CATALOG: readonly CatalogEntry[] = [
     officialUrl: '/models/graft-shapes-cnn/model.json',
     inputSize: [32, 32],
     inputScaling: 'zero1',
-    defaultTruncation: '',
+    // Must match public/models/graft-shapes-cnn/graft.json (written by `npm run pretrain`).
+    defaultTruncation: 'features',
     family: 'graft',
     sizeMB: 0.2,
   },

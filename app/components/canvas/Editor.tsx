@@ -427,6 +427,8 @@ function EditorInner() {
       />
       <div className="workspace">
         <Palette onAdd={addAtCentre} disabled={readOnly} />
+        {/* The run dock sits under the canvas only, so palette and inspector keep their full height. */}
+        <div className="center">
         <main
           ref={wrapperRef}
           className={`canvas${dropActive ? ' canvas-drop' : ''}`}
@@ -489,6 +491,10 @@ function EditorInner() {
           {dropActive && <div className="drop-hint">Drop a .graft.json file to import it</div>}
           <StatusLine />
         </main>
+        <div className="dock">
+          <DockPanel />
+        </div>
+        </div>
         <aside className="sidebar" aria-label="Details">
           <div className="sidebar-main">
             {inspected ? (
@@ -499,9 +505,6 @@ function EditorInner() {
           </div>
           <ProblemsPanel onFocusNode={focusNode} />
         </aside>
-      </div>
-      <div className="dock">
-        <DockPanel />
       </div>
       <CodeDialog open={codeOpen} onClose={() => setCodeOpen(false)} />
     </div>

@@ -36,7 +36,9 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `npm run build && npx next start -p ${PORT}`,
+    // Webpack, not Turbopack: `next build` (Turbopack, Next 16.4) intermittently hangs at 0% CPU on this app
+    // ("Creating an optimized production build ..." forever; vercel/next.js#93908, #96509). Webpack builds in ~1 min.
+    command: `node scripts/copy-wasm.mjs && npx next build --webpack && npx next start -p ${PORT}`,
     url: `http://127.0.0.1:${PORT}`,
     timeout: 600_000,
     reuseExistingServer: !process.env.CI,

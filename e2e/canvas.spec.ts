@@ -244,11 +244,10 @@ test('View code shows the program and follows the chosen pretrained model', asyn
   await expect(dialog).toBeHidden();
 
   await selectNode(page, 'Pretrained Model');
-  const model = inspector(page, 'Pretrained Model').getByRole('combobox', { name: 'Catalog model' }).or(
-    inspector(page, 'Pretrained Model').getByRole('textbox', { name: 'Catalog model' }),
-  );
-  if ((await model.evaluate((el) => el.tagName)) === 'SELECT') await model.selectOption('mobilenet-v1-0.25-224');
-  else await model.fill('mobilenet-v1-0.25-224');
+  const picker = inspector(page, 'Pretrained Model').getByRole('combobox', { name: 'Pretrained model' });
+  const mobilenet = picker.getByRole('option', { name: /^MobileNet v1 \(α 0\.25/ });
+  await expect(mobilenet).toHaveCount(1);
+  await picker.selectOption({ label: (await mobilenet.textContent())!.trim() });
   await expect(node(page, 'Pretrained Model')).toContainText('mobilenet-v1-0.25-224');
 
   await page.getByRole('button', { name: 'View code' }).click();

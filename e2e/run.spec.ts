@@ -1,0 +1,186 @@
+/**
+ * Running the pipeline in the browser (issues #3 + #6): the template trains for real on the WebGPU backend in the
+ * worker, the UI reports backend / per-epoch progress / charts / honest test metrics while the canvas stays
+ * responsive; Cancel stops a run; the trained model exports as a zip that loads back as a Pretrained Model.
+ */
+import { test, expect, type Page } from '@playwright/test';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { unzipSync, strFromU8 } from 'fflate';
+import { inspector, node, openEditor, selectNode } from './helpers';
+
+const EPOCHS = 3;
+
+/** Record main-thread long tasks (>50 ms) from page start; `window.__e2eLongTasks` is test instrumentation only. */
+async function observeLongTasks(page: Page) {
+  await page.addInitScript(() => {
+    const w = window as unknown as { __e2eLongTasks: Array<{ start: number; duration: number }> };
+    w.__e2eLongTasks = [];
+    try {
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) w.__e2eLongTasks.push({ start: e.startTime, duration: e.duration });
+      }).observe({ type: 'longtask', buffered: true });
+    } catch {
+      // longtask is Chromium-only; the test then reports no data.
+    }
+  });
+}
+
+const longTasksSince = (page: Page, since: number) =>
+  page.evaluate((t) => (window as unknown as { __e2eLongTasks: Array<{ start: number; duration: number }> }).__e2eLongTasks.filter((e) => e.start >= t), since);
+
+/** Load the template from the toolbar and set the Train node up: forced backend, few epochs. */
+async function prepareTemplate(page: Page, { backend, epochs }: { backend: string; epochs: number }) {
+  await openEditor(page);
+  await page.getByRole('combobox', { name: 'Start from template' }).selectOption({ label: 'Transfer learning pipeline' });
+  await expect(node(page, 'Train')).toBeVisible();
+  await selectNode(page, 'Train');
+  const insp = inspector(page, 'Train');
+  await insp.getByRole('combobox', { name: 'Backend' }).selectOption({ label: backend });
+  await insp.getByRole('spinbutton', { name: 'Epochs' }).fill(String(epochs));
+  await expect(node(page, 'Train')).toContainText(`Epochs ${epochs}`);
+  await expect(page.getByRole('heading', { name: /^Problems/ })).not.toContainText('error');
+}
+
+const progress = (page: Page) => page.getByRole('region', { name: 'Run panel' }).getByRole('progressbar', { name: 'Training progress' });
+
+test.describe.serial('a real training run', () => {
+  let page: Page;
+  let tmp: string;
+  let labels: string[] = [];
+
+  test.beforeAll(async ({ browser }) => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'graft-e2e-run-'));
+    page = await browser.newPage({ viewport: { width: 1600, height: 1100 }, acceptDownloads: true });
+    await observeLongTasks(page);
+  });
+  test.afterAll(async () => {
+    await page?.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test('train the template on WebGPU: backend, per-epoch progress, charts, metrics, responsive canvas', async () => {
+    test.setTimeout(360_000);
+    await prepareTemplate(page, { backend: 'webgpu', epochs: EPOCHS });
+
+    const t0 = await page.evaluate(() => performance.now());
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await expect(page.getByRole('button', { name: 'Cancel', exact: true })).toBeEnabled();
+    await expect(progress(page)).toBeVisible();
+
+    // The backend that really runs is shown: the one we forced.
+    await expect(page.getByRole('region', { name: 'Run panel' }).getByText(/Backend: webgpu/)).toBeVisible({ timeout: 120_000 });
+
+    // Per-epoch progress: the progress bar names the epoch; the Train node shows its own progress bar.
+    await expect(progress(page)).toHaveAttribute('aria-valuetext', new RegExp(`epoch [1-${EPOCHS}]/${EPOCHS}`), { timeout: 180_000 });
+
+    // The canvas stays usable while training: selecting another node opens its inspector.
+    await selectNode(page, 'Evaluate');
+    await selectNode(page, 'Add Head');
+
+    await expect(progress(page)).toHaveAttribute('aria-valuetext', /Finished/, { timeout: 240_000 });
+    await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
+    await expect(page.getByRole('button', { name: 'Cancel', exact: true })).toBeDisabled();
+    await expect(node(page, 'Train')).toContainText('Done');
+
+    // One chart point per epoch.
+    for (const chart of ['Loss chart', 'Accuracy chart']) {
+      const plot = page.getByRole('figure', { name: chart }).getByRole('img');
+      await expect(plot).toHaveAttribute('data-points', String(EPOCHS));
+      await expect(plot).toHaveAttribute('aria-label', new RegExp(`after epoch ${EPOCHS}: train \\d`));
+    }
+
+    // Final metrics on the held-out test split.
+    const evaluation = page.getByRole('region', { name: 'Run panel' }).getByRole('region', { name: 'Evaluation', exact: true });
+    const heading = evaluation.getByRole('heading', { name: /^Evaluation on \d+ held-out test images$/ });
+    await expect(heading).toBeVisible();
+    const testSize = Number((await heading.textContent())!.match(/on (\d+) held-out/)![1]);
+    expect(testSize).toBeGreaterThan(0);
+    await expect(evaluation).toContainText(/\d+(\.\d)?%\s*test accuracy/);
+    const accuracy = Number((await evaluation.textContent())!.match(/(\d+(?:\.\d)?)%\s*test accuracy/)![1]);
+    expect(accuracy).toBeGreaterThanOrEqual(0);
+    expect(accuracy).toBeLessThanOrEqual(100);
+
+    // Per-class table and confusion matrix agree with the test-set size.
+    const perClass = page.getByRole('table', { name: 'Per-class metrics' });
+    labels = await perClass.getByRole('rowheader').allTextContents();
+    expect(labels.length).toBeGreaterThanOrEqual(2);
+    const matrix = page.getByRole('table', { name: 'Confusion matrix' });
+    const counts = (await matrix.getByRole('cell').allTextContents()).map(Number);
+    expect(counts).toHaveLength(labels.length * labels.length);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(testSize);
+    const support = (await perClass.getByRole('row').allTextContents()).length;
+    expect(support).toBe(labels.length + 1);
+
+    // Main-thread long tasks while training (the worker does the work): report them, and bound them generously.
+    const tasks = await longTasksSince(page, t0);
+    const worst = tasks.reduce((m, t) => Math.max(m, t.duration), 0);
+    test.info().annotations.push({ type: 'long tasks during run', description: `${tasks.length} long tasks, worst ${Math.round(worst)} ms` });
+    expect(worst, 'no main-thread task during training should freeze the page for seconds').toBeLessThan(2_000);
+  });
+
+  test('export the trained model as a zip', async () => {
+    const exportButton = page.getByRole('button', { name: 'Export model' });
+    await expect(exportButton).toBeEnabled();
+    const downloadP = page.waitForEvent('download');
+    await exportButton.click();
+    const download = await downloadP;
+    expect(download.suggestedFilename()).toMatch(/\.zip$/);
+    const file = path.join(tmp, download.suggestedFilename());
+    await download.saveAs(file);
+    await expect(page.getByRole('status').filter({ hasText: /Saved .*\.zip/ })).toBeVisible();
+
+    const entries = unzipSync(new Uint8Array(fs.readFileSync(file)));
+    const names = Object.keys(entries);
+    expect(names).toEqual(expect.arrayContaining(['model.json', 'labels.json']));
+    const modelJson = JSON.parse(strFromU8(entries['model.json']));
+    expect(modelJson.modelTopology).toBeTruthy();
+    const weightFiles: string[] = modelJson.weightsManifest.flatMap((g: { paths: string[] }) => g.paths);
+    for (const w of weightFiles) expect(names).toContain(w);
+    const exportedLabels = JSON.parse(strFromU8(entries['labels.json']));
+    expect(Array.isArray(exportedLabels) ? exportedLabels : exportedLabels.labels).toEqual(labels);
+    fs.writeFileSync(path.join(tmp, 'exported.path'), file);
+  });
+
+  test('the exported zip loads back as a Pretrained Model upload', async () => {
+    const file = fs.readFileSync(path.join(tmp, 'exported.path'), 'utf8');
+    await selectNode(page, 'Pretrained Model');
+    const insp = inspector(page, 'Pretrained Model');
+    await insp.getByLabel('Upload model files').setInputFiles(file);
+    await expect(insp.getByRole('status').filter({ hasText: /^Uploaded “/ })).toBeVisible({ timeout: 30_000 });
+    await expect(insp.getByRole('status').filter({ hasText: /^Uploaded “/ })).toContainText(`${labels.length} labels`);
+    // The picker now points at the upload, the node is valid, and the model really loads (its layers are listed).
+    await expect(insp.getByRole('combobox', { name: 'Pretrained model' })).toHaveValue(/^upload:/);
+    await expect(node(page, 'Pretrained Model')).toContainText(/Uploaded model/);
+    await expect(node(page, 'Pretrained Model').getByRole('img', { name: 'Valid' })).toBeVisible();
+    await expect(insp.getByRole('table', { name: 'Model layers' })).toBeVisible({ timeout: 60_000 });
+    await expect(insp.getByRole('table', { name: 'Model layers' }).getByRole('row')).not.toHaveCount(0);
+  });
+});
+
+test('Cancel stops a run and the engine can run again', async ({ page }) => {
+  test.setTimeout(300_000);
+  await page.setViewportSize({ width: 1600, height: 1100 });
+  await prepareTemplate(page, { backend: 'webgpu', epochs: 200 });
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(progress(page)).toHaveAttribute('aria-valuetext', /epoch \d+\/200/, { timeout: 180_000 });
+
+  await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await expect(progress(page)).toHaveAttribute('aria-valuetext', /Cancelled/, { timeout: 30_000 });
+  await expect(node(page, 'Train')).toContainText('Cancelled');
+  await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
+  await expect(page.getByRole('button', { name: 'Cancel', exact: true })).toBeDisabled();
+  // A cancelled run is not an error and leaves no model to export.
+  await expect(page.getByRole('alert', { name: 'Run error' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Export model' })).toHaveCount(0);
+  await expect(page.getByRole('table', { name: 'Earlier runs' })).toContainText('(cancelled)');
+
+  // The worker let go of the cancelled run: a new run starts and finishes.
+  await selectNode(page, 'Train');
+  await inspector(page, 'Train').getByRole('spinbutton', { name: 'Epochs' }).fill('1');
+  await expect(node(page, 'Train')).toContainText('Epochs 1');
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(progress(page)).toHaveAttribute('aria-valuetext', /Finished/, { timeout: 240_000 });
+  await expect(page.getByRole('table', { name: 'Confusion matrix' })).toBeVisible();
+});

@@ -31,8 +31,10 @@ import {
   useLocalDatasets,
   useLocalDatasetSummary,
   useServerDatasets,
+  useSharedDataset,
 } from '@/app/components/dataset/useDatasetContent';
-import { LocalThumbnails, ServerThumbnails } from '@/app/components/dataset/Thumbnails';
+import { LocalThumbnails, ServerThumbnails, UrlThumbnails } from '@/app/components/dataset/Thumbnails';
+import { isSharedDatasetId, sharedClasses, type SharedManifest } from './shared';
 import { RecordBurstButton, useWebcam, WebcamPreview, type Webcam } from '@/app/components/dataset/Webcam';
 import styles from '@/app/components/dataset/dataset.module.css';
 
@@ -55,7 +57,9 @@ function importMessage(images: number, classes: number, skipped: number): string
 export default function DatasetInspector({ node, params, onChange, graph, readOnly }: InspectorProps<DatasetInspectorParams>) {
   const datasetId = typeof params.datasetId === 'string' ? params.datasetId : '';
   const isLocal = isLocalDatasetId(datasetId);
+  const isShared = isSharedDatasetId(datasetId);
   const server = useServerDatasets();
+  const shared = useSharedDataset(isShared ? datasetId : null);
   const locals = useLocalDatasets();
   const localSummary = useLocalDatasetSummary(isLocal ? datasetId : null);
   const content = useDatasetContent(datasetId);
@@ -181,7 +185,15 @@ export default function DatasetInspector({ node, params, onChange, graph, readOn
         >
           {!known && (
             <option value={datasetId}>
-              {!datasetId ? '— choose a dataset —' : listsLoaded ? `${datasetId} (not found)` : `${datasetId} (loading…)`}
+              {!datasetId
+                ? '— choose a dataset —'
+                : isShared && shared.status === 'ready'
+                  ? `${shared.manifest.name} — ${plural(shared.manifest.imageCount, 'image')}, ${shared.manifest.labels.length} classes (shared with this graph)`
+                  : isShared && shared.status === 'loading'
+                    ? `${datasetId} (loading…)`
+                    : listsLoaded
+                      ? `${datasetId} (not found)`
+                      : `${datasetId} (loading…)`}
             </option>
           )}
           {localDatasets.length > 0 && (
@@ -298,7 +310,19 @@ export default function DatasetInspector({ node, params, onChange, graph, readOn
       {isLocal && localSummary.status === 'missing' && !readOnly && (
         <p className={styles.hint}>Upload a folder or zip, start a new dataset, or choose another source above.</p>
       )}
-      {!isLocal && content.status === 'ready' && content.content.exists && (
+      {isShared && shared.status === 'ready' && <SharedDatasetView manifest={shared.manifest} />}
+      {isShared && shared.status === 'missing' && (
+        <p role="alert" className={styles.error}>
+          The images shared with this graph are not on this server (the graph may come from another Graft server). Choose or upload a
+          dataset above.
+        </p>
+      )}
+      {isShared && shared.status === 'error' && (
+        <p role="alert" className={styles.error}>
+          {shared.message}
+        </p>
+      )}
+      {!isLocal && !isShared && content.status === 'ready' && content.content.exists && (
         <ServerDatasetView datasetId={datasetId} content={content.content} />
       )}
 
@@ -646,6 +670,30 @@ function ServerDatasetView({ datasetId, content }: { datasetId: string; content:
             </li>
           );
         })}
+      </ul>
+    </section>
+  );
+}
+
+function SharedDatasetView({ manifest }: { manifest: SharedManifest }) {
+  const classes = sharedClasses(manifest);
+  return (
+    <section className={styles.section} aria-label="Classes">
+      <p className={styles.hint} role="note">
+        <strong>Shared with this graph</strong> — “{manifest.name}”: {plural(manifest.imageCount, 'image')} in{' '}
+        {classes.length === 1 ? '1 class' : `${classes.length} classes`}, stored on the server with the shared link (read-only). Upload a
+        folder or zip to use your own images instead.
+      </p>
+      <ul className={styles.classes}>
+        {classes.map((c) => (
+          <li key={c.name} className={styles.classCard} aria-label={`Class ${c.name}`}>
+            <div className={styles.classHeader}>
+              <span className={styles.className}>{c.name}</span>
+              <span className={styles.count}>{plural(c.images.length, 'image')}</span>
+            </div>
+            <UrlThumbnails className={c.name} images={c.images.map((i) => ({ url: i.url, name: i.fileName }))} count={c.images.length} />
+          </li>
+        ))}
       </ul>
     </section>
   );

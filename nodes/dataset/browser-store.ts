@@ -593,6 +593,46 @@ export async function openLocalDatasetSource(datasetId: string): Promise<ImageSo
   };
 }
 
+/** One stored image, described for export (sharing with a graph); `read` fetches the original file. */
+export interface LocalImageForExport {
+  className: string;
+  name: string;
+  mimeType: string;
+  width: number;
+  height: number;
+  size: number;
+  read(): Promise<Blob | null>;
+}
+
+/** The images of a local dataset in run order (class, then name), metadata only; null when the dataset is gone. */
+export async function listLocalDatasetImages(datasetId: string): Promise<{ name: string; images: LocalImageForExport[] } | null> {
+  if (!isLocalDatasetId(datasetId)) return null;
+  const loaded = await tx(['datasets', 'images'], 'readonly', async (t) => {
+    const record = (await req(t.objectStore('datasets').get(datasetId))) as LocalDatasetRecord | undefined;
+    if (!record) return null;
+    const images = (await req(t.objectStore('images').index('byDataset').getAll(datasetId))) as ImageRecord[];
+    return { record, images };
+  });
+  if (!loaded) return null;
+  const classIndex = new Map(loaded.record.classes.map((c, i) => [c.id, i]));
+  const images = loaded.images
+    .filter((img) => classIndex.has(img.classId))
+    .sort(
+      (a, b) =>
+        (classIndex.get(a.classId) ?? 0) - (classIndex.get(b.classId) ?? 0) || compareText(a.name, b.name) || compareText(a.id, b.id),
+    )
+    .map((img) => ({
+      className: loaded.record.classes[classIndex.get(img.classId) ?? 0].name,
+      name: img.name,
+      mimeType: img.mimeType,
+      width: img.width,
+      height: img.height,
+      size: img.size,
+      read: () => getBlob(img.id),
+    }));
+  return { name: loaded.record.name, images };
+}
+
 // --- thumbnails -------------------------------------------------------------------------------------------------
 
 /** At most this many thumbnails are decoded at once (bounded memory while scrolling big classes). */

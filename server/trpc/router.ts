@@ -69,6 +69,12 @@ const datasetRouter = router({
       input.images.map((img) => ({ label: img.label, fileName: img.fileName, bytes: decodeBase64Image(img.data, img.fileName) })),
     ),
   ),
+  /** The caps an upload must respect, so the browser can check (and shrink images) before sending. */
+  limits: publicProcedure.query(({ ctx }) => ({
+    maxDatasetBytes: ctx.config.maxDatasetBytes,
+    maxImageBytes: ctx.config.maxImageBytes,
+    maxDatasetImages: ctx.config.maxDatasetImages,
+  })),
   get: publicProcedure
     .input(z.object({ id: SharedDatasetIdSchema }))
     .query(({ ctx, input }) => datasets.getSharedDatasetManifest(ctx.db, input.id)),

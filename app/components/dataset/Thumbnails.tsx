@@ -106,3 +106,18 @@ export function ServerThumbnails({ datasetName, className, files, count }: { dat
     </div>
   );
 }
+
+/** Thumbnails of images served by URL (e.g. a dataset shared with a graph). */
+export function UrlThumbnails({ className, images, count }: { className: string; images: Array<{ url: string; name: string }>; count: number }) {
+  const shown = images.slice(0, THUMBNAILS_PER_CLASS);
+  return (
+    <div className={styles.thumbs} role="list" aria-label={`Example images of ${className}`}>
+      {shown.map((img) => (
+        <span role="listitem" key={img.url} className={styles.thumb} title={img.name}>
+          <img src={img.url} alt={img.name} width={48} height={48} loading="lazy" decoding="async" />
+        </span>
+      ))}
+      {count > shown.length && <span className={styles.more}>+{count - shown.length}</span>}
+    </div>
+  );
+}

@@ -1,7 +1,8 @@
 'use client';
 /**
  * Hooks that read dataset content for the UI: the server's datasets (`/api/datasets`), the browser's own
- * (IndexedDB, live-updated on every change), and a uniform class-count summary for any dataset id.
+ * (IndexedDB, live-updated on every change), datasets shared with a graph (`/api/shared-datasets`), and a uniform
+ * class-count summary for any dataset id.
  */
 import { useCallback, useEffect, useState } from 'react';
 import { z } from 'zod';
@@ -13,6 +14,7 @@ import {
   type LocalDatasetSummary,
 } from '@/nodes/dataset/browser-store';
 import type { DatasetContentSummary } from '@/nodes/dataset/issues';
+import { isSharedDatasetId, SharedManifestSchema, sharedClasses, sharedManifestPath, type SharedManifest } from '@/nodes/dataset/shared';
 
 const ServerDatasetSchema = z.object({
   id: z.string(),
@@ -138,9 +140,54 @@ export function useDirListing(datasetId: string): DirListing | null {
   return listing;
 }
 
+export type SharedDatasetState =
+  | { status: 'loading' }
+  | { status: 'missing' }
+  | { status: 'error'; message: string }
+  | { status: 'ready'; manifest: SharedManifest };
+
+// Shared datasets never change once uploaded: one fetch per id per page (failures are retried on next use).
+const sharedCache = new Map<string, Promise<SharedDatasetState>>();
+
+function fetchSharedDataset(datasetId: string): Promise<SharedDatasetState> {
+  let pending = sharedCache.get(datasetId);
+  if (!pending) {
+    pending = (async (): Promise<SharedDatasetState> => {
+      try {
+        const res = await fetch(sharedManifestPath(datasetId));
+        if (res.status === 404 || res.status === 400) return { status: 'missing' };
+        if (!res.ok) throw new Error(`the server answered ${res.status}`);
+        const parsed = SharedManifestSchema.safeParse(await res.json());
+        if (!parsed.success) throw new Error('the server sent an unexpected dataset description');
+        return { status: 'ready', manifest: parsed.data };
+      } catch (e) {
+        sharedCache.delete(datasetId);
+        return { status: 'error', message: `Could not load the shared dataset: ${(e as Error).message}` };
+      }
+    })();
+    sharedCache.set(datasetId, pending);
+  }
+  return pending;
+}
+
+/** The manifest (classes + image list) of a `shared:` dataset. */
+export function useSharedDataset(datasetId: string | null): SharedDatasetState {
+  const [state, setState] = useState<{ id: string; value: SharedDatasetState } | null>(null);
+  useEffect(() => {
+    if (!datasetId || !isSharedDatasetId(datasetId)) return;
+    let alive = true;
+    void fetchSharedDataset(datasetId).then((value) => alive && setState({ id: datasetId, value }));
+    return () => {
+      alive = false;
+    };
+  }, [datasetId]);
+  return state && state.id === datasetId ? state.value : { status: 'loading' };
+}
+
 export type DatasetContentState =
   | { status: 'loading' }
-  /** Not something the browser can check (e.g. `shared:`), or the server list could not be loaded. */
+  /** Not something the browser can check, or the server could not be asked (a missing `shared:` dataset is also
+   * left to the run and the inspector to explain: "no longer in this browser" would be the wrong message). */
   | { status: 'unknown' }
   | { status: 'ready'; title: string; content: DatasetContentSummary };
 
@@ -148,6 +195,16 @@ export type DatasetContentState =
 export function useDatasetContent(datasetId: string): DatasetContentState {
   const local = useLocalDatasetSummary(isLocalDatasetId(datasetId) ? datasetId : null);
   const server = useServerDatasets();
+  const shared = useSharedDataset(isSharedDatasetId(datasetId) ? datasetId : null);
+  if (isSharedDatasetId(datasetId)) {
+    if (shared.status === 'loading') return { status: 'loading' };
+    if (shared.status !== 'ready') return { status: 'unknown' };
+    return {
+      status: 'ready',
+      title: shared.manifest.name,
+      content: { exists: true, classes: sharedClasses(shared.manifest).map((c) => ({ name: c.name, count: c.images.length })), skippedCount: 0 },
+    };
+  }
   if (isLocalDatasetId(datasetId)) {
     if (local.status === 'loading') return { status: 'loading' };
     if (local.status === 'error') return { status: 'unknown' };

@@ -3,7 +3,7 @@
  * Toolbar controls for saving and sharing: autosave status, Share (link popover), History (versions + restore),
  * last run results, the conflict dialog and — for someone else's graph — the read-only banner with Fork.
  */
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useGraphStore } from '@/app/state/graphStore';
 import { trpc, apiErrorInfo } from '@/app/lib/trpcClient';
 import { getEditToken } from './editTokens';
@@ -19,6 +19,17 @@ import {
   usePersistenceStore,
   type SaveStatus,
 } from './persistenceStore';
+import {
+  formatBytes,
+  includeDatasetImages,
+  isShareDatasetBusy,
+  localDatasetUses,
+  phaseText,
+  restoreLocalDatasets,
+  sharedDatasetIds,
+  useShareDatasetStore,
+} from './shareDataset';
+import { listLocalDatasetImages } from '@/nodes/dataset/browser-store';
 import styles from './persistence.module.css';
 
 const STATUS_LABEL: Record<SaveStatus, string> = {
@@ -173,6 +184,7 @@ function SharePopover({ onClose }: { onClose(): void }) {
           <p className={styles.urlText} data-testid="share-url">
             {url}
           </p>
+          <IncludeDatasetOption />
         </>
       ) : null}
       <p className={styles.small} role="status">
@@ -182,6 +194,90 @@ function SharePopover({ onClose }: { onClose(): void }) {
         Close
       </button>
     </Popover>
+  );
+}
+
+/**
+ * "Include dataset images": graphs whose Dataset node uses images stored in this browser (`local:`) are not
+ * runnable elsewhere; this uploads them with the graph (server caps apply) and points the node at the shared copy.
+ */
+function IncludeDatasetOption() {
+  const graph = useGraphStore((s) => s.graph);
+  const readOnly = useGraphStore((s) => s.readOnly);
+  const phase = useShareDatasetStore((s) => s.phase);
+  const origins = useShareDatasetStore((s) => s.origins);
+  const uses = useMemo(() => localDatasetUses(graph), [graph]);
+  const shared = useMemo(() => sharedDatasetIds(graph), [graph]);
+  const localKey = [...uses.keys()].sort().join(',');
+  const [local, setLocal] = useState<{ images: number; bytes: number; missing: boolean } | null>(null);
+  const checkboxId = useId();
+
+  // A finished/failed job from an earlier opening of the popover is not news any more.
+  useEffect(() => {
+    const current = useShareDatasetStore.getState().phase;
+    if (current.kind === 'done' || current.kind === 'error') useShareDatasetStore.setState({ phase: { kind: 'idle' } });
+  }, []);
+
+  useEffect(() => {
+    if (!localKey) return;
+    let alive = true;
+    void Promise.all(localKey.split(',').map((id) => listLocalDatasetImages(id).catch(() => null))).then((lists) => {
+      if (!alive) return;
+      setLocal({
+        images: lists.reduce((s, l) => s + (l?.images.length ?? 0), 0),
+        bytes: lists.reduce((s, l) => s + (l?.images.reduce((b, i) => b + i.size, 0) ?? 0), 0),
+        missing: lists.some((l) => l === null),
+      });
+    });
+    return () => {
+      alive = false;
+    };
+  }, [localKey]);
+
+  if (readOnly || (uses.size === 0 && shared.length === 0)) return null;
+  const busy = isShareDatasetBusy(phase);
+  const included = uses.size === 0;
+  const canRevert = included && shared.some((id) => origins[id]);
+  const text = phaseText(phase);
+  const localInfo = localKey ? local : null;
+  const describe = included
+    ? `The link carries the dataset images (stored on this server), so whoever opens it can run the graph.${canRevert ? ' Uncheck to use the copy in this browser again.' : ''}`
+    : localInfo?.missing
+      ? 'The Dataset node uses images that are not stored in this browser, so they cannot be included from here.'
+      : `${localInfo ? `${localInfo.images} image${localInfo.images === 1 ? '' : 's'} (${formatBytes(localInfo.bytes)})` : 'The images'} are stored only in this browser, so the link is not runnable elsewhere. Include them to upload them to this server with the graph (images larger than 512 px are downscaled); anyone with the link can see them.`;
+  const progress =
+    phase.kind === 'preparing' ? { value: phase.done, max: phase.total } : phase.kind === 'uploading' ? { value: phase.loaded, max: phase.total } : null;
+
+  return (
+    <div className={styles.datasetOption}>
+      <div className={styles.checkRow}>
+        <input
+          id={checkboxId}
+          type="checkbox"
+          checked={included || busy}
+          disabled={busy || (included && !canRevert) || (!included && (!localInfo || localInfo.missing))}
+          aria-describedby={`${checkboxId}-desc`}
+          onChange={(e) => void (e.target.checked ? includeDatasetImages() : restoreLocalDatasets(shared))}
+        />
+        <label htmlFor={checkboxId}>Include dataset images</label>
+      </div>
+      <p id={`${checkboxId}-desc`} className={styles.small}>
+        {describe}
+      </p>
+      {busy && progress && (
+        <progress
+          className={styles.progress}
+          aria-label="Dataset upload progress"
+          value={progress.max > 0 ? progress.value : undefined}
+          max={progress.max > 0 ? progress.max : undefined}
+        />
+      )}
+      {text && (
+        <p role={phase.kind === 'error' ? 'alert' : 'status'} className={phase.kind === 'error' ? styles.errorBlock : styles.small}>
+          {text}
+        </p>
+      )}
+    </div>
   );
 }
 

@@ -1,6 +1,6 @@
 /**
  * The browser EngineHost, used inside the engine Web Worker: backends (WebGPU → WebGL → WASM → CPU with real
- * detection), model loading (catalog via /api/models, URL, IndexedDB uploads) and datasets (builtin, dir, local).
+ * detection), model loading (catalog via /api/models, URL, IndexedDB uploads) and datasets (builtin, dir, local, shared).
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
@@ -14,6 +14,7 @@ import { catalogEntry } from '../../pretrained-model/catalog';
 import { syntheticImageSource, isSyntheticDatasetId } from '../../dataset/synthetic';
 import { decideBackends, looksSoftware, type BackendCapabilities } from './backends';
 import { openDirDataset } from './dir-source';
+import { openSharedDataset } from './shared-source';
 import { rgbToDataUrl } from './decode';
 import { getUploadedModel } from './model-store';
 import { concatWeights } from './model-upload';
@@ -141,6 +142,7 @@ export async function openDatasetSource(datasetId: string, nodeId: string | null
     return syntheticImageSource(datasetId);
   }
   if (datasetId.startsWith('dir:')) return openDirDataset(datasetId.slice(4), origin, nodeId);
+  if (datasetId.startsWith('shared:')) return openSharedDataset(datasetId, origin, nodeId);
   if (datasetId.startsWith('local:')) {
     const { openLocalDatasetSource } = await import('../../dataset/browser-store');
     try {

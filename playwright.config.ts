@@ -36,9 +36,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    // Webpack, not Turbopack: `next build` (Turbopack, Next 16.4) intermittently hangs at 0% CPU on this app
-    // ("Creating an optimized production build ..." forever; vercel/next.js#93908, #96509). Webpack builds in ~1 min.
-    command: `node scripts/copy-wasm.mjs && npx next build --webpack && npx next start -p ${PORT}`,
+    // `npm run build` = `next build --webpack` (Turbopack's production build hangs at 0% CPU here; webpack ~1 min).
+    command: `npm run build && npx next start -p ${PORT}`,
     url: `http://127.0.0.1:${PORT}`,
     timeout: 600_000,
     reuseExistingServer: !process.env.CI,

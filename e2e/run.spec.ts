@@ -165,6 +165,8 @@ test('Cancel stops a run and the engine can run again', async ({ page }) => {
   await prepareTemplate(page, { backend: 'webgpu', epochs: 200 });
   await page.getByRole('button', { name: 'Run', exact: true }).click();
   await expect(progress(page)).toHaveAttribute('aria-valuetext', /epoch \d+\/200/, { timeout: 180_000 });
+  // The running node shows its own progress bar on the canvas.
+  await expect(node(page, 'Train').getByRole('progressbar', { name: 'Train progress' })).toBeVisible();
 
   await page.getByRole('button', { name: 'Cancel', exact: true }).click();
   await expect(progress(page)).toHaveAttribute('aria-valuetext', /Cancelled/, { timeout: 30_000 });

@@ -122,14 +122,14 @@ test('upload a folder: counts, thumbnails, split, skipped files; survives a relo
   await page.getByRole('textbox', { name: 'New class name' }).fill('extra');
   await page.getByRole('button', { name: 'Add class' }).click();
   await expect(page.getByRole('listitem', { name: 'Class extra' })).toContainText('0 images');
-  await expect(page.getByRole('list', { name: 'Dataset problems' })).toContainText('Too few: "extra" (0)');
+  await expect(page.getByRole('list', { name: 'Problems with this dataset' })).toContainText('Too few: "extra" (0)');
   await page.getByRole('button', { name: 'Rename class extra' }).click();
   await page.getByRole('textbox', { name: 'New name for class extra' }).fill('bonus');
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.getByRole('listitem', { name: 'Class bonus' })).toBeVisible();
   await page.getByRole('button', { name: 'Delete class bonus' }).click();
   await expect(page.getByRole('listitem', { name: 'Class bonus' })).toHaveCount(0);
-  await expect(page.getByRole('list', { name: 'Dataset problems' })).toHaveCount(0);
+  await expect(page.getByRole('list', { name: 'Problems with this dataset' })).toHaveCount(0);
 
   // Deleting a class with images asks first.
   await page.getByRole('button', { name: `Delete class ${classes[2]}` }).click();
@@ -150,7 +150,7 @@ test('a new empty dataset explains what is missing', async ({ page }) => {
   await openDatasetInspector(page);
   await page.getByRole('button', { name: 'New dataset' }).click();
   await expect(page.getByRole('listitem', { name: 'Class Class 1' })).toBeVisible();
-  const problems = page.getByRole('list', { name: 'Dataset problems' });
+  const problems = page.getByRole('list', { name: 'Problems with this dataset' });
   await expect(problems).toContainText('at least 2 classes with images');
   await expect(problems).toContainText('Each class needs at least 3 images');
   await expect(page.getByRole('button', { name: 'Record webcam burst for Class 1' })).toBeVisible();

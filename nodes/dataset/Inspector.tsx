@@ -283,7 +283,7 @@ export default function DatasetInspector({ node, params, onChange, graph, readOn
       </section>
 
       {report && report.errors.length > 0 && (
-        <ul className={styles.problems} aria-label="Dataset problems">
+        <ul className={styles.problems} aria-label="Problems with this dataset">
           {report.errors.map((e, i) => (
             <li key={i}>{e.message}</li>
           ))}

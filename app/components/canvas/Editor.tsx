@@ -41,6 +41,9 @@ import { CodeDialog } from './CodeDialog';
 import { EditTools, Toolbar } from './Toolbar';
 import { StatusLine } from './StatusLine';
 
+/** Fit the graph below the floating edit-tools bar (top) so no handle hides under it. */
+const FIT_VIEW = { padding: { top: '72px', right: '32px', bottom: '32px', left: '32px' }, maxZoom: 1.1 } as const;
+
 const nodeTypes: NodeTypes = { graft: GraftNode };
 const SNAP: [number, number] = [16, 16];
 type Size = { width: number; height: number };
@@ -234,7 +237,7 @@ function EditorInner() {
 
   // ---- commands ----
   const fitSoon = useCallback(() => {
-    requestAnimationFrame(() => requestAnimationFrame(() => rf.fitView({ padding: 0.08, duration: 250, maxZoom: 1.1 })));
+    requestAnimationFrame(() => requestAnimationFrame(() => rf.fitView({ ...FIT_VIEW, duration: 250 })));
   }, [rf]);
 
   const addAtCentre = useCallback(
@@ -244,7 +247,7 @@ function EditorInner() {
       const r = el.getBoundingClientRect();
       const c = rf.screenToFlowPosition({ x: r.left + r.width / 2, y: r.top + r.height / 2 });
       // New nodes start unconnected, so their error list makes them taller than an average node.
-      const NEW = { width: DEFAULT_NODE_SIZE.width, height: 210 };
+      const NEW = { width: DEFAULT_NODE_SIZE.width, height: 280 };
       let pos = { x: c.x - NEW.width / 2, y: c.y - NEW.height / 2 };
       // Find a free spot near the centre so the new node doesn't cover another one.
       const nodes = useGraphStore.getState().graph.nodes;
@@ -464,7 +467,7 @@ function EditorInner() {
             snapToGrid
             snapGrid={SNAP}
             fitView
-            fitViewOptions={{ padding: 0.08, maxZoom: 1.1 }}
+            fitViewOptions={FIT_VIEW}
             minZoom={0.2}
             maxZoom={2}
             proOptions={{ hideAttribution: false }}
@@ -480,7 +483,7 @@ function EditorInner() {
               nodeStrokeWidth={0}
               maskColor="rgba(241, 243, 245, 0.7)"
             />
-            <Controls showInteractive={false} />
+            <Controls showInteractive={false} fitViewOptions={FIT_VIEW} />
           </ReactFlow>
           {graph.nodes.length === 0 && (
             <div className="canvas-empty">

@@ -116,7 +116,7 @@ async function prepareImages(images: LocalImageForExport[], limits: ShareLimits,
     total += out.size;
     if (total > limits.maxDatasetBytes) {
       throw new Error(
-        `The dataset is too large to share: more than ${formatBytes(limits.maxDatasetBytes)} (the server's limit) after ${i + 1} of ${images.length} images, even with images downscaled to ${SHARE_MAX_SIDE} px. Use "Max images per class" or a smaller dataset.`,
+        `The dataset is too large to share: more than ${formatBytes(limits.maxDatasetBytes)} (the server's limit) after ${i + 1} of ${images.length} images, even with images downscaled to ${SHARE_MAX_SIDE} px. Remove some images (or share a smaller dataset) and try again.`,
       );
     }
     prepared.push({ label: image.className, fileName: fileName.slice(0, 300), bytes: new Uint8Array(await out.arrayBuffer()) });

@@ -99,8 +99,10 @@ function putIdInUrl(id: string, mode: 'replace' | 'push' = 'replace') {
 
 /** Save immediately (waits for a save in flight first). Resolves when the current content is saved or saving failed. */
 export async function saveNow(opts: { force?: boolean } = {}): Promise<void> {
+  // Several callers can be waiting for the same save in flight (a slow first create, a debounce timer firing
+  // meanwhile); only one may start the next save, or both would send the same base version and one would conflict.
   if (saving) {
-    await saving;
+    while (saving) await saving;
     if (!hasUnsavedChanges() && !opts.force) return;
   }
   const s = getState();

@@ -643,6 +643,7 @@ async function trainLoop(ctx: RunContext, spec: LoopSpec, startedAt: number, ima
   const loopStart = Date.now();
 
   try {
+    let pinnedBatches = 0; // consecutive batches with the loss pinned at the clipping ceiling
     for (let epoch = 1; epoch <= train.epochs; epoch++) {
       const epochStart = Date.now();
       spec.onEpochStart?.(epoch);
@@ -669,8 +670,10 @@ async function trainLoop(ctx: RunContext, spec: LoopSpec, startedAt: number, ima
           tf.dispose([batch.x, batch.y]);
         }
         // tfjs clips probabilities at 1e-7, so a diverged softmax classifier shows a loss pinned near
-        // -log(1e-7) ≈ 16.1 rather than NaN; treat both as divergence.
-        if (!Number.isFinite(loss) || loss > DIVERGED_LOSS) {
+        // -log(1e-7) ≈ 16.1 rather than NaN; treat both as divergence. A single spike can recover, so only a
+        // loss pinned there for several batches in a row counts.
+        pinnedBatches = loss > DIVERGED_LOSS ? pinnedBatches + 1 : 0;
+        if (!Number.isFinite(loss) || pinnedBatches >= PINNED_BATCHES_TO_DIVERGE) {
           throw divergedError(train, epoch, b + 1, loss, trainNode);
         }
         lossSum += loss * n;
@@ -734,6 +737,7 @@ async function trainLoop(ctx: RunContext, spec: LoopSpec, startedAt: number, ima
 
 /** Mean cross-entropy above this means (nearly) every example is predicted with p ≤ 1e-6 for its true class. */
 const DIVERGED_LOSS = 0.85 * -Math.log(1e-7);
+const PINNED_BATCHES_TO_DIVERGE = 3;
 
 function divergedError(train: TrainPlan, epoch: number, batch: number, loss: number, trainNode: string): RunError {
   const what = Number.isNaN(loss) ? 'the loss and weights became NaN' : Number.isFinite(loss) ? `the loss exploded to ${loss.toFixed(1)}` : `the loss became ${loss}`;

@@ -1,7 +1,8 @@
 /**
  * Running the pipeline in the browser (issues #3 + #6): the template trains for real on the WebGPU backend in the
  * worker, the UI reports backend / per-epoch progress / charts / honest test metrics while the canvas stays
- * responsive; Cancel stops a run; the trained model exports as a zip that loads back as a Pretrained Model.
+ * responsive; Cancel stops a run and frees its tensors; the trained model exports as a zip that loads back as a
+ * Pretrained Model.
  */
 import { test, expect, type Page } from '@playwright/test';
 import fs from 'node:fs';
@@ -45,6 +46,19 @@ async function prepareTemplate(page: Page, { backend, epochs }: { backend: strin
 
 const progress = (page: Page) => page.getByRole('region', { name: 'Run panel' }).getByRole('progressbar', { name: 'Training progress' });
 
+/** The run panel's tensor accounting for the last run: worker tensor counts before and after it (models kept on
+ * purpose excluded) and the trained model's own count. Recorded as an annotation so the numbers show in the report. */
+async function tensorMemory(page: Page, label: string) {
+  const line = page.getByRole('region', { name: 'Run panel' }).getByRole('status', { name: 'Tensor memory' });
+  await expect(line).toBeVisible();
+  const text = (await line.textContent()) ?? '';
+  const counts = text.match(/Tensors: (\d+) before → (\d+) after/);
+  expect(counts, `tensor line: ${text}`).not.toBeNull();
+  const kept = text.match(/trained model kept: (\d+)/);
+  test.info().annotations.push({ type: `tensors (${label})`, description: text });
+  return { before: Number(counts![1]), after: Number(counts![2]), keptModel: kept ? Number(kept[1]) : 0 };
+}
+
 test.describe.serial('a real training run', () => {
   let page: Page;
   let tmp: string;
@@ -83,6 +97,11 @@ test.describe.serial('a real training run', () => {
     await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
     await expect(page.getByRole('button', { name: 'Cancel', exact: true })).toBeDisabled();
     await expect(node(page, 'Train')).toContainText('Done');
+
+    // The finished run freed every tensor it made; only the trained model is kept (for Try it / Export).
+    const tensors = await tensorMemory(page, 'finished run');
+    expect(tensors.after).toBe(tensors.before);
+    expect(tensors.keptModel).toBeGreaterThan(0);
 
     // One chart point per epoch.
     for (const chart of ['Loss chart', 'Accuracy chart']) {
@@ -159,7 +178,7 @@ test.describe.serial('a real training run', () => {
   });
 });
 
-test('Cancel stops a run and the engine can run again', async ({ page }) => {
+test('Cancel stops a run, frees its tensors, and the engine can run again', async ({ page }) => {
   test.setTimeout(300_000);
   await page.setViewportSize({ width: 1600, height: 1100 });
   await prepareTemplate(page, { backend: 'webgpu', epochs: 200 });
@@ -177,6 +196,10 @@ test('Cancel stops a run and the engine can run again', async ({ page }) => {
   await expect(page.getByRole('alert', { name: 'Run error' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Export model' })).toHaveCount(0);
   await expect(page.getByRole('table', { name: 'Earlier runs' })).toContainText('(cancelled)');
+  // Cancelling mid-training freed everything the run allocated (measured in the worker after the engine's cleanup).
+  const cancelled = await tensorMemory(page, 'cancelled run');
+  expect(cancelled.after).toBe(cancelled.before);
+  expect(cancelled.keptModel).toBe(0);
 
   // The worker let go of the cancelled run: a new run starts and finishes.
   await selectNode(page, 'Train');
@@ -185,4 +208,7 @@ test('Cancel stops a run and the engine can run again', async ({ page }) => {
   await page.getByRole('button', { name: 'Run', exact: true }).click();
   await expect(progress(page)).toHaveAttribute('aria-valuetext', /Finished/, { timeout: 240_000 });
   await expect(page.getByRole('table', { name: 'Confusion matrix' })).toBeVisible();
+  const finished = await tensorMemory(page, 'run after cancel');
+  expect(finished.after).toBe(finished.before);
+  expect(finished.keptModel).toBeGreaterThan(0);
 });

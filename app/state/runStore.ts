@@ -11,6 +11,7 @@ import type {
   RunErrorKind,
   RunEvent,
   RunResult,
+  TensorAccounting,
   TrialRecord,
 } from '@/nodes/engine/types';
 import type { GraphError } from '@/nodes/core/types';
@@ -52,6 +53,8 @@ export interface RunSession {
   trials: TrialRecord[];
   result: RunResult | null;
   error: { message: string; nodeId: string | null; kind: RunErrorKind } | null;
+  /** Tensor count before/after the run as measured by the worker (null while running or when not measured). */
+  tensors: TensorAccounting | null;
   /** Name of the graph and the plan's node ids, for history and locating things. */
   graphName: string;
 }
@@ -111,6 +114,7 @@ function emptySession(kind: RunKind, runId: string, graphName: string): RunSessi
     trials: [],
     result: null,
     error: null,
+    tensors: null,
     graphName,
   };
 }
@@ -149,6 +153,7 @@ function reduce(session: RunSession, event: RunEvent): RunSession {
         epochs: event.result.tune ? session.epochs : event.result.epochs.length ? event.result.epochs : session.epochs,
         trials: event.result.tune ? event.result.tune.trials : session.trials,
         statusMessage: 'Finished',
+        tensors: event.tensors ?? null,
       };
     case 'error':
       return {
@@ -157,6 +162,7 @@ function reduce(session: RunSession, event: RunEvent): RunSession {
         finishedAt: Date.now(),
         error: { message: event.message, nodeId: event.nodeId, kind: event.kind },
         statusMessage: event.kind === 'cancelled' ? 'Cancelled' : 'Failed',
+        tensors: event.tensors ?? null,
       };
     case 'node':
       return session;

@@ -99,8 +99,22 @@ export type RunEvent =
   | { type: 'batch'; epoch: number; batch: number; batchesPerEpoch: number; loss: number }
   | { type: 'epoch'; log: EpochLog; totalEpochs: number; /** Set during a hyperparameter search. */ trialId?: number }
   | { type: 'trial'; trial: TrialRecord }
-  | { type: 'done'; result: RunResult }
-  | { type: 'error'; nodeId: string | null; message: string; kind: RunErrorKind };
+  | { type: 'done'; result: RunResult; tensors?: TensorAccounting }
+  | { type: 'error'; nodeId: string | null; message: string; kind: RunErrorKind; tensors?: TensorAccounting };
+
+/** `tf.memory().numTensors` around one run, measured by the browser worker after the engine's cleanup. Counts
+ * exclude models the worker keeps on purpose (the trained classifier for Try it / Export, models loaded by the
+ * layer inspector), which are reported separately, so `before === after` means the run leaked nothing. */
+export interface TensorAccounting {
+  /** Tensors alive just before the run started, excluding kept models. */
+  tensorsBefore: number;
+  /** Tensors alive after the run ended (done, failed or cancelled) and the engine cleaned up, excluding kept models. */
+  tensorsAfter: number;
+  /** Tensors held by the trained classifier kept for Try it / Export after the run (0 when none is kept). */
+  keptModelTensors: number;
+  /** Tensors held by models the layer inspector has loaded (cached in the worker), after the run. */
+  inspectorTensors: number;
+}
 
 export type RunErrorKind =
   | 'model-unreachable'

@@ -73,6 +73,30 @@ function RunError({ session }: { session: RunSession }) {
   );
 }
 
+/** After a run: the worker's tensor count before vs after (kept models excluded, shown separately), so anyone can
+ * see a finished, failed or cancelled run left nothing behind. */
+function TensorMemory({ session }: { session: RunSession }) {
+  const t = session.tensors;
+  if (session.status === 'running' || !t) return null;
+  const leaked = t.tensorsAfter - t.tensorsBefore;
+  const kept = [
+    t.keptModelTensors > 0 ? `trained model kept: ${t.keptModelTensors}` : null,
+    t.inspectorTensors > 0 ? `layer inspector models: ${t.inspectorTensors}` : null,
+  ].filter(Boolean);
+  return (
+    <p
+      role="status"
+      aria-label="Tensor memory"
+      className={`muted ${styles.tensorMemory}`}
+      title="tf.memory().numTensors in the training engine just before the run and after it ended and cleaned up, not counting models kept on purpose."
+    >
+      Tensors: {t.tensorsBefore} before → {t.tensorsAfter} after
+      {kept.length > 0 ? ` (${kept.join(', ')})` : ''}
+      {leaked > 0 ? ` — ${leaked} not freed` : ''}
+    </p>
+  );
+}
+
 function useTicker(active: boolean): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
@@ -178,6 +202,7 @@ export function RunPanel() {
         <div className={styles.body}>
           {blockedBy.length > 0 && <BlockedList errors={blockedBy} />}
           {active && <ProgressHeader session={active} />}
+          {active && <TensorMemory session={active} />}
           {main && <RunError session={main} />}
           {scratch && scratch !== active && <RunError session={scratch} />}
           {active && active.notes.length > 0 && (

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { zipSync, strToU8 } from 'fflate';
 import type { Plan, ModelSource } from '../../core/plan';
 import type { TrainedModel } from '../host';
-import { RunError, type RunEvent, type WorkerRequest } from '../types';
+import { RunError, type RunEvent, type TensorAccounting, type WorkerRequest } from '../types';
 import { runPlan } from '../run';
 import { augmentBatch } from '../../augment-data/augment';
 import { createRng } from '../../dataset/split';
@@ -58,35 +58,37 @@ scope.onmessage = (e: MessageEvent<PageToWorker>) => {
 
 async function executeRun(msg: Extract<WorkerRequest, { type: 'run' }>, controller: AbortController): Promise<void> {
   const { runId, plan } = msg;
-  let finished = false;
+  // The engine emits its final 'done'/'error' before its own cleanup (disposeAll in a finally), so the final event
+  // is held back until runPlan has settled: then the tensor count is measured and travels with it.
+  const held: { final: Extract<RunEvent, { type: 'done' | 'error' }> | null } = { final: null };
   const emit = (event: RunEvent) => {
-    if (event.type === 'done' || event.type === 'error') finished = true;
-    post({ runId, event });
+    if (event.type === 'done' || event.type === 'error') held.final ??= event;
+    else post({ runId, event });
   };
-  if (controller.signal.aborted) {
-    emit({ type: 'error', nodeId: null, message: 'Run cancelled.', kind: 'cancelled' });
-    runs.delete(runId);
-    return;
-  }
-  activeNodeIds = plan.nodeIds;
-  const randomTrunk = msg.options?.randomTrunk === true;
+  const tensorsBefore = tensorsExcludingKeptModels();
   try {
-    const result = await runPlan(plan, host, {
-      onEvent: emit,
-      signal: controller.signal,
-      randomTrunk,
-      onTrainedModel: (t) => {
-        if (randomTrunk) {
-          t.model.dispose(); // the from-scratch baseline is only for comparison
-          return;
-        }
-        trained?.model.dispose();
-        trained = { ...t, trainedAt: Date.now() };
-      },
-    });
-    if (!finished) emit({ type: 'done', result });
-  } catch (e) {
-    if (!finished) {
+    if (controller.signal.aborted) {
+      emit({ type: 'error', nodeId: null, message: 'Run cancelled.', kind: 'cancelled' });
+      return;
+    }
+    activeNodeIds = plan.nodeIds;
+    const randomTrunk = msg.options?.randomTrunk === true;
+    try {
+      const result = await runPlan(plan, host, {
+        onEvent: emit,
+        signal: controller.signal,
+        randomTrunk,
+        onTrainedModel: (t) => {
+          if (randomTrunk) {
+            t.model.dispose(); // the from-scratch baseline is only for comparison
+            return;
+          }
+          trained?.model.dispose();
+          trained = { ...t, trainedAt: Date.now() };
+        },
+      });
+      emit({ type: 'done', result });
+    } catch (e) {
       const err = e as Error;
       const cancelled = controller.signal.aborted;
       emit({
@@ -99,7 +101,39 @@ async function executeRun(msg: Extract<WorkerRequest, { type: 'run' }>, controll
   } finally {
     runs.delete(runId);
     activeNodeIds = null;
+    const after = tensorsExcludingKeptModels();
+    const tensors: TensorAccounting = {
+      tensorsBefore: tensorsBefore.count,
+      tensorsAfter: after.count,
+      keptModelTensors: after.keptModel,
+      inspectorTensors: after.inspector,
+    };
+    if (held.final) post({ runId, event: { ...held.final, tensors } });
   }
+}
+
+/** Distinct live tensors held by a model's weights (one tf.Variable per LayerVariable). */
+function modelTensorCount(model: tf.LayersModel): number {
+  const ids = new Set<number>();
+  for (const weight of model.weights) {
+    try {
+      const value = weight.read();
+      if (!value.isDisposed) ids.add(value.id);
+    } catch {
+      // disposed weight: holds no tensor
+    }
+  }
+  return ids.size;
+}
+
+/** `tf.memory().numTensors` minus the models the worker keeps on purpose (trained classifier, inspector cache).
+ * Reads the engine's counter directly: tf.memory() would start initialising the highest-priority backend (WebGPU)
+ * before the first run has chosen one, and then throw because it is not ready yet. */
+function tensorsExcludingKeptModels(): { count: number; keptModel: number; inspector: number } {
+  const keptModel = trained ? modelTensorCount(trained.model) : 0;
+  let inspector = 0;
+  for (const model of inspectorModels) inspector += modelTensorCount(model);
+  return { count: tf.engine().state.numTensors - keptModel - inspector, keptModel, inspector };
 }
 
 function classifyError(err: Error | undefined): 'out-of-memory' | 'internal' {
@@ -141,6 +175,8 @@ async function handleHelper(msg: HelperRequest): Promise<void> {
 
 /** Small LRU of loaded models for the inspectors (loading MobileNet twice per keystroke would be silly). */
 const inspectCache = new Map<string, Promise<tf.LayersModel>>();
+/** Loaded (resolved) models of the inspector cache, so run tensor accounting can tell them apart from leaks. */
+const inspectorModels = new Set<tf.LayersModel>();
 
 async function modelForInspection(source: ModelSource): Promise<tf.LayersModel> {
   const key = JSON.stringify(source);
@@ -149,11 +185,16 @@ async function modelForInspection(source: ModelSource): Promise<tf.LayersModel> 
     await ensureSomeBackend();
     entry = loadLayersModelFrom(source, null);
     inspectCache.set(key, entry);
-    entry.catch(() => inspectCache.delete(key));
+    entry.then((m) => inspectorModels.add(m)).catch(() => inspectCache.delete(key));
     while (inspectCache.size > 3) {
       const [oldKey, oldModel] = inspectCache.entries().next().value as [string, Promise<tf.LayersModel>];
       inspectCache.delete(oldKey);
-      oldModel.then((m) => m.dispose()).catch(() => undefined);
+      oldModel
+        .then((m) => {
+          inspectorModels.delete(m);
+          m.dispose();
+        })
+        .catch(() => undefined);
     }
   } else {
     inspectCache.delete(key);

@@ -70,3 +70,20 @@ describe('parseNodeParams', () => {
     expect(r.errors).toEqual([{ param: 'earlyStoppingPatience', message: expect.stringMatching(/validation split/) }]);
   });
 });
+
+describe('paramApplies (which fields the generated form shows)', () => {
+  it('hides settings that do not matter for the current choice', async () => {
+    const { getNodeDefinition } = await import('../registry');
+    const freeze = getNodeDefinition('freeze-layers')!;
+    const train = getNodeDefinition('train')!;
+    const applies = (def: typeof freeze, key: string, raw: Record<string, unknown>) =>
+      def.paramApplies!(key, parseNodeParams(def, raw).params as never);
+    expect(applies(freeze, 'count', { mode: 'all' })).toBe(false);
+    expect(applies(freeze, 'count', { mode: 'firstN' })).toBe(true);
+    expect(applies(freeze, 'upToLayer', { mode: 'upTo' })).toBe(true);
+    expect(applies(freeze, 'upToLayer', { mode: 'firstN' })).toBe(false);
+    expect(applies(train, 'momentum', { optimizer: 'adam' })).toBe(false);
+    expect(applies(train, 'momentum', { optimizer: 'sgd' })).toBe(true);
+    expect(applies(train, 'epochs', { optimizer: 'adam' })).toBe(true);
+  });
+});

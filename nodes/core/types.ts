@@ -93,6 +93,9 @@ export interface NodeDefinition<S extends z.ZodObject = z.ZodObject> {
   inspector?: () => Promise<{ default: ComponentType<InspectorProps<z.infer<S>>> }>;
   /** Hide these params from the generated form (because the custom inspector edits them). */
   hiddenParams?: string[];
+  /** Whether a param matters for the current settings (e.g. "Layers to freeze" only in first-N mode). The generated
+   * form hides those that don't (unless they hold an error); the compiler ignores this. */
+  paramApplies?(param: string, params: z.infer<S>): boolean;
   /** Params (numeric, enum or boolean) the Hyperparameter Tune node may search over. */
   tunableParams?: string[];
 }

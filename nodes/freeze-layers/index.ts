@@ -38,6 +38,7 @@ export const freezeLayersNode = defineNode({
   outputs: [{ id: 'model', label: 'Model', type: 'model' }],
   params: freezeLayersParams,
   tunableParams: ['mode', 'count'],
+  paramApplies: (param, p) => (param === 'count' ? p.mode === 'firstN' : param === 'upToLayer' ? p.mode === 'upTo' : true),
   inspector: () => import('./Inspector'),
   compile: ({ node, params, inputs, error }) => {
     const model = inputs.model as ModelValue | undefined;

@@ -83,6 +83,8 @@ export const hyperparameterTuneNode = defineNode({
   outputs: [{ id: 'trained', label: 'Best model', type: 'trained' }],
   params: hyperparameterTuneParams,
   hiddenParams: ['dimensions'],
+  // Adam has no momentum setting; SGD and RMSprop use it.
+  paramApplies: (param, p) => param !== 'momentum' || p.optimizer !== 'adam',
   inspector: () => import('./Inspector'),
   tunableParams: TRAIN_TUNABLE_PARAMS,
   compile: ({ node, params, inputs }) => {

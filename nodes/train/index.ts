@@ -109,6 +109,8 @@ export const trainNode = defineNode({
   outputs: [{ id: 'trained', label: 'Trained', type: 'trained' }],
   params: trainParams,
   tunableParams: TRAIN_TUNABLE_PARAMS,
+  // Adam has no momentum setting; SGD and RMSprop use it.
+  paramApplies: (param, p) => param !== 'momentum' || p.optimizer !== 'adam',
   compile: ({ node, params, inputs }) => {
     const data = inputs.data as DatasetValue | undefined;
     const classifier = inputs.classifier as ClassifierValue | undefined;

@@ -134,6 +134,11 @@ export function Inspector({ nodeId }: { nodeId: string }) {
   const nodeErrors = (errorsByNode.get(node.id) ?? []).filter((e) => !e.param || !fields.some((f) => f.key === e.param));
   const warnings = warningsByNode.get(node.id) ?? [];
   const cat = def ? CATEGORY_STYLE[def.category] : null;
+  // Fields irrelevant to the current settings (e.g. SGD momentum while using Adam) are hidden, unless invalid.
+  const shownFields =
+    def?.paramApplies && parsed
+      ? fields.filter((f) => def.paramApplies!(f.key, parsed.params) || parsed.errors.some((e) => e.param === f.key))
+      : fields;
 
   return (
     <section className="inspector" aria-label={`Inspector: ${name}`}>
@@ -197,7 +202,7 @@ export function Inspector({ nodeId }: { nodeId: string }) {
           <ParamForm
             node={node}
             def={def}
-            fields={fields}
+            fields={shownFields}
             readOnly={readOnly}
             onCommit={(key, value) => updateNodeParams(node.id, { [key]: value })}
             onBlur={breakCoalescing}

@@ -1,4 +1,5 @@
 /** Export/import of `.graft.json` files (browser side). */
+import { downloadBlob } from './download';
 import { parseGraphFile, serializeGraph, type GraftGraph, type ParseResult } from '@/nodes/core/graph';
 
 /** Largest file we try to read: graphs are small; anything bigger is not a graph. */
@@ -17,15 +18,7 @@ export function graphFileName(name: string): string {
 
 export function downloadGraph(graph: GraftGraph): string {
   const fileName = graphFileName(graph.name);
-  const blob = new Blob([serializeGraph(graph)], { type: 'application/json' });
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  downloadBlob(new Blob([serializeGraph(graph)], { type: 'application/json' }), fileName);
   return fileName;
 }
 

@@ -1,5 +1,6 @@
 'use client';
 /** "Export model": one zip (model.json + weights.bin + labels.json) that loads back as a Pretrained Model upload. */
+import { downloadBlob } from '@/app/lib/download';
 import { useState } from 'react';
 import { getEngineClient } from '@/nodes/engine/host-browser/client';
 import { useGraphStore } from '@/app/state/graphStore';
@@ -15,14 +16,7 @@ export function ExportButton() {
     setState({ busy: true, message: null, error: false });
     try {
       const { fileName, zip } = await getEngineClient().request('export-model', { name: graphName || 'graft-model' });
-      const url = URL.createObjectURL(new Blob([zip as BlobPart], { type: 'application/zip' }));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = fileName;
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      downloadBlob(new Blob([zip as BlobPart], { type: 'application/zip' }), fileName);
       setState({ busy: false, message: `Saved ${fileName} (${(zip.byteLength / 1e6).toFixed(1)} MB). Load it back with Pretrained Model → Upload.`, error: false });
     } catch (e) {
       setState({ busy: false, message: (e as Error).message, error: true });

@@ -1,4 +1,3 @@
-'use client';
 /** Save a Blob as a file through a temporary link (the browser's normal download flow). */
 export function downloadBlob(blob: Blob, fileName: string): void {
   const url = URL.createObjectURL(blob);

@@ -48,23 +48,15 @@ export function pipelineTemplate(): GraftGraph {
 
 /** The same pipeline without augmentation: the smallest graph that trains and evaluates. */
 export function minimalTemplate(): GraftGraph {
+  const full = pipelineTemplate();
   return {
-    version: GRAPH_VERSION,
+    ...full,
     name: 'Minimal transfer learning',
-    nodes: [
-      node('dataset', 'dataset', 0, DATA_Y),
-      node('model', 'pretrained-model', 0, MODEL_Y),
-      node('freeze', 'freeze-layers', COL, MODEL_Y),
-      node('head', 'add-head', COL * 2, MODEL_Y),
-      node('train', 'train', COL * 3, TRAIN_Y),
-      node('evaluate', 'evaluate', COL * 4, TRAIN_Y),
-    ],
+    nodes: full.nodes.filter((n) => n.id !== 'augment'),
+    // The dataset feeds Train directly where Augment Data sat in between.
     edges: [
       edge('dataset', 'data', 'train', 'data'),
-      edge('model', 'model', 'freeze', 'model'),
-      edge('freeze', 'model', 'head', 'model'),
-      edge('head', 'classifier', 'train', 'classifier'),
-      edge('train', 'trained', 'evaluate', 'trained'),
+      ...full.edges.filter((e) => e.source !== 'augment' && e.target !== 'augment'),
     ],
   };
 }

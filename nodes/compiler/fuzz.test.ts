@@ -4,17 +4,7 @@ import { nodeDefinitions } from '../registry';
 import { paramFields } from '../core/params';
 import { pipelineTemplate } from '../templates';
 import type { GraftGraph } from '../core/graph';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { createRng } from '../dataset/split';
 
 const GARBAGE: unknown[] = [null, undefined, NaN, Infinity, -1, 0, 1e308, '', 'x', '0.5', true, [], {}, [1], { a: 1 }, '__proto__', -0.0001];
 
@@ -92,7 +82,7 @@ function randomGraph(rand: () => number): unknown {
 
 describe('fuzzing', () => {
   it('compileGraph / checkConnection / planToCode never throw on 4000 random graphs', () => {
-    const rand = mulberry32(20240611);
+    const rand = createRng(20240611);
     let compiledOk = 0;
     for (let i = 0; i < 4000; i++) {
       const g = randomGraph(rand);
@@ -123,7 +113,7 @@ describe('fuzzing', () => {
   });
 
   it('random param perturbations of the template: valid ones compile, invalid ones are located on their param', () => {
-    const rand = mulberry32(7);
+    const rand = createRng(7);
     const base = pipelineTemplate();
     let ok = 0;
     let located = 0;

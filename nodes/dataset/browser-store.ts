@@ -12,6 +12,7 @@ import type { DecodedImage, ImageSource } from '../engine/host';
 import { RunError } from '../engine/types';
 import { compareText, importEntries, uniqueClassName, type ImportSummary, type SkippedFile, type SourceEntry } from './import';
 import { fitWithin } from './resize';
+import { bitmapToRgb, makeCanvas } from './bitmap';
 import { checkImageBytes } from './validate-image';
 
 export const LOCAL_PREFIX = 'local:';
@@ -515,31 +516,6 @@ async function decodeBitmap(blob: Blob, width: number, height: number, maxSide: 
         ? { resizeWidth: target.width, resizeQuality: 'high' }
         : { resizeHeight: target.height, resizeQuality: 'high' };
   return createImageBitmap(blob, resize);
-}
-
-function makeCanvas(width: number, height: number): OffscreenCanvas | HTMLCanvasElement {
-  if (typeof OffscreenCanvas !== 'undefined') return new OffscreenCanvas(width, height);
-  const canvas = document.createElement('canvas');
-  canvas.width = width;
-  canvas.height = height;
-  return canvas;
-}
-
-/** Draw a bitmap scaled to fit maxSide and return RGB pixels. */
-function bitmapToRgb(bitmap: ImageBitmap, maxSide: number): DecodedImage {
-  const { width, height } = fitWithin(bitmap.width, bitmap.height, maxSide);
-  const canvas = makeCanvas(width, height);
-  const ctx = canvas.getContext('2d', { willReadFrequently: true }) as OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D | null;
-  if (!ctx) throw new Error('2D canvas unavailable');
-  ctx.drawImage(bitmap, 0, 0, width, height);
-  const rgba = ctx.getImageData(0, 0, width, height).data;
-  const rgb = new Uint8Array(width * height * 3);
-  for (let p = 0, q = 0; q < rgba.length; p += 3, q += 4) {
-    rgb[p] = rgba[q];
-    rgb[p + 1] = rgba[q + 1];
-    rgb[p + 2] = rgba[q + 2];
-  }
-  return { data: rgb, width, height };
 }
 
 /**

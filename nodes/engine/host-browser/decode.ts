@@ -3,6 +3,7 @@
  */
 import type { DecodedImage } from '../host';
 import { fitWithin } from '../../dataset/resize';
+import { bitmapToRgb as drawBitmapRgb } from '../../dataset/bitmap';
 
 const MIN_SIDE = 8;
 
@@ -21,25 +22,12 @@ export async function decodeBlob(blob: Blob, maxSide: number): Promise<DecodedIm
   }
 }
 
+/** Like the shared `bitmapToRgb`, but refuses images too small to learn from (reported as skipped). */
 export function bitmapToRgb(bitmap: ImageBitmap, maxSide: number): DecodedImage {
   if (bitmap.width < MIN_SIDE || bitmap.height < MIN_SIDE) {
     throw new Error(`too small (${bitmap.width}×${bitmap.height} px)`);
   }
-  const { width, height } = fitWithin(bitmap.width, bitmap.height, maxSide);
-  const canvas = new OffscreenCanvas(width, height);
-  const ctx = canvas.getContext('2d', { willReadFrequently: true });
-  if (!ctx) throw new Error('no 2D canvas available in this browser worker');
-  ctx.imageSmoothingEnabled = true;
-  ctx.imageSmoothingQuality = 'high';
-  ctx.drawImage(bitmap, 0, 0, width, height);
-  const rgba = ctx.getImageData(0, 0, width, height).data;
-  const rgb = new Uint8Array(width * height * 3);
-  for (let p = 0, q = 0; q < rgba.length; p += 3, q += 4) {
-    rgb[p] = rgba[q];
-    rgb[p + 1] = rgba[q + 1];
-    rgb[p + 2] = rgba[q + 2];
-  }
-  return { data: rgb, width, height };
+  return drawBitmapRgb(bitmap, maxSide, { highQuality: true });
 }
 
 /** Small JPEG data URL of an RGB image (for galleries). */

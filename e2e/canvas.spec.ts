@@ -240,6 +240,14 @@ test('View code shows the program and follows the chosen pretrained model', asyn
   await expect(code).toContainText('graft-shapes-cnn');
   await expect(code).not.toContainText('mobilenet-v1-0.25-224');
   await expect(dialog.getByRole('button', { name: 'Copy code' })).toBeEnabled();
+  // Download gives exactly the program shown: runnable with `npx tsx graft-pipeline.ts --dataset <dir> --json`.
+  const downloading = page.waitForEvent('download');
+  await dialog.getByRole('button', { name: 'Download code' }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toBe('graft-pipeline.ts');
+  const downloaded = fs.readFileSync((await download.path())!, 'utf8');
+  expect(downloaded).toContain('runProgram(config, process.argv.slice(2))');
+  expect(downloaded.trim()).toBe(((await code.textContent()) ?? '').trim());
   await dialog.getByRole('button', { name: 'Close' }).click();
   await expect(dialog).toBeHidden();
 

@@ -2,22 +2,23 @@
  * Run a saved Graft pipeline from the command line (same engine as the browser, on the Node host).
  *
  *   npm run pipeline -- <file.graft.json> [--dataset <dir>] [--model-dir <dir>] [--backend auto|wasm|cpu]
- *                       [--epochs <n>] [--json]
+ *                       [--epochs <n>] [--json] [--emit-code <out.ts>]
  *
  * Prints per-epoch progress and the evaluation table. With --json, progress goes to stderr and stdout's last line
  * is one JSON object (accuracy, perClass, confusionMatrix, backend, epochs, trainMs, path, …). Exit code 1 when
- * the graph does not compile (errors located on nodes) or the run fails.
+ * the graph does not compile (errors located on nodes) or the run fails. --emit-code writes the "View code" program
+ * (runnable: `npx tsx out.ts --dataset <dir> --json`) instead of training.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseGraphFile } from '../nodes/core/graph';
-import { compileGraph } from '../nodes/compiler';
+import { compileGraph, planToCode } from '../nodes/compiler';
 import type { GraphError } from '../nodes/core/types';
 import { createNodeHost } from '../nodes/engine/host-node';
 import { runPlan } from '../nodes/engine/run';
 import { planTrial } from '../nodes/compiler/trial-plan';
-import type { PlanOverrides } from '../nodes/engine/overrides';
+import { applyPlanOverrides, type PlanOverrides } from '../nodes/engine/overrides';
 import { RunError, type RunEvent, type RunResult } from '../nodes/engine/types';
 
 const ArgsSchema = z.object({
@@ -27,12 +28,13 @@ const ArgsSchema = z.object({
   backend: z.enum(['auto', 'wasm', 'cpu']).default('auto'),
   epochs: z.coerce.number().int().min(1).max(1000).optional(),
   json: z.boolean().default(false),
+  emitCode: z.string().min(1).optional(),
 });
 type Args = z.infer<typeof ArgsSchema>;
 
 const USAGE =
   'usage: npm run pipeline -- <file.graft.json> [--dataset <dir>] [--model-dir <dir>] [--backend auto|wasm|cpu] ' +
-  '[--epochs <n>] [--json]';
+  '[--epochs <n>] [--json] [--emit-code <out.ts>]';
 
 function parseArgs(argv: string[]): Args {
   const raw: Record<string, unknown> = { json: false };
@@ -48,6 +50,7 @@ function parseArgs(argv: string[]): Args {
     else if (arg === '--model-dir' || arg === '--models-dir') raw.modelDir = value();
     else if (arg === '--backend') raw.backend = value();
     else if (arg === '--epochs') raw.epochs = value();
+    else if (arg === '--emit-code') raw.emitCode = value();
     else if (arg === '--help' || arg === '-h') throw new Error('help');
     else if (arg.startsWith('--')) throw new Error(`unknown option ${arg}`);
     else if (raw.file === undefined) raw.file = arg;
@@ -134,6 +137,12 @@ async function main(): Promise<number> {
   }
   for (const warning of compiled.warnings) log(`  ! ${locate(warning, nodeTypes)}`);
   const plan = compiled.plan;
+  if (args.emitCode) {
+    const code = planToCode(applyPlanOverrides(plan, args.epochs ? { epochs: args.epochs } : undefined));
+    fs.writeFileSync(args.emitCode, code);
+    log(`wrote ${args.emitCode}: npx tsx ${args.emitCode} --dataset <folder of class folders> --json`);
+    return 0;
+  }
   // Overrides go to the engine, which applies them to the plan and to every tuning trial.
   const overrides: PlanOverrides = {
     ...(args.dataset ? { dataset: path.resolve(args.dataset) } : {}),

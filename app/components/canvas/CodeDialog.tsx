@@ -1,8 +1,13 @@
 'use client';
-/** "View code": the TensorFlow.js program the current graph compiles to, updated live as the graph changes. */
+/** "View code": the runnable TensorFlow.js program the current graph compiles to (exactly what
+ * `npm run pipeline -- <graph> --emit-code out.ts` writes), updated live as the graph changes. */
 import { useEffect, useRef, useState } from 'react';
 import { planToCode } from '@/nodes/compiler';
 import { useCompiled } from './CompileContext';
+import { downloadBlob } from '@/app/lib/download';
+
+/** File name of the downloaded program (also the name its usage comment shows). */
+const PROGRAM_FILE = 'graft-pipeline.ts';
 
 export function CodeDialog({ open, onClose }: { open: boolean; onClose(): void }) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -51,13 +56,23 @@ export function CodeDialog({ open, onClose }: { open: boolean; onClose(): void }
           <button type="button" className="btn" onClick={copy} disabled={!code} aria-label="Copy code">
             {copied ? 'Copied' : 'Copy code'}
           </button>
+          <button
+            type="button"
+            className="btn"
+            onClick={() => code && downloadBlob(new Blob([code], { type: 'text/typescript' }), PROGRAM_FILE)}
+            disabled={!code}
+          >
+            Download code
+          </button>
           <button type="button" className="btn btn-ghost" onClick={onClose} aria-label="Close">
             ✕
           </button>
         </div>
       </header>
       <p className="muted dialog-sub">
-        The TensorFlow.js program this graph runs. It updates as you edit the graph.
+        The TensorFlow.js program this graph runs, using Graft&apos;s own split, optimizer, early-stopping and augmentation
+        code. Run it in Node: <code>npx tsx {PROGRAM_FILE} --dataset &lt;folder of class folders&gt; --json</code>. It updates
+        as you edit the graph.
       </p>
       <span role="status" className="sr-only">
         {copied ? 'Code copied to the clipboard' : ''}

@@ -1,25 +1,17 @@
 /** Model assembly, step 1: load the pretrained model, cut it at the truncation layer, freeze, re-initialise. */
 import type * as tfjs from '@tensorflow/tfjs';
-import type { FreezePlan } from '../../core/plan';
 import type { EngineHost } from '../host';
 import { RunError } from '../types';
 import type { RunContext, TF } from '../context';
 import { guessTruncationLayer, resolveModelMeta, resolveScaling, type ConcreteScaling } from '../../pretrained-model/catalog';
 import { hashSeed } from '../../dataset/rng';
 import { locateError } from '../errors';
+import { applyFreeze, frozenCountFor, trunkLayersOf } from './freeze';
 
 type LayersModel = tfjs.LayersModel;
 type Layer = tfjs.layers.Layer;
 type SymbolicTensor = tfjs.SymbolicTensor;
 type Tensor = tfjs.Tensor;
-
-/** Make a layer behave as in inference (BatchNormalization uses its moving statistics and does not update them,
- * Dropout is off) whatever mode the model is called in. This is what "frozen" means for BN in Keras. */
-function forceInferenceMode(layer: Layer): void {
-  const original = layer.call.bind(layer);
-  layer.call = (inputs: Tensor | Tensor[], kwargs: Record<string, unknown>) =>
-    original(inputs, { ...(kwargs ?? {}), training: false });
-}
 
 export interface PreparedTrunk {
   base: LayersModel;
@@ -35,9 +27,7 @@ export interface PreparedTrunk {
   layerCount: number;
 }
 
-function layersWithoutInput(model: LayersModel): Layer[] {
-  return model.layers.filter((layer) => layer.getClassName() !== 'InputLayer');
-}
+const layersWithoutInput = trunkLayersOf;
 
 function listLayerNames(names: string[]): string {
   const shown = names.length > 40 ? [...names.slice(0, 10), '…', ...names.slice(-25)] : names;
@@ -143,17 +133,15 @@ export async function prepareTrunk(ctx: RunContext, host: EngineHost, randomTrun
   // Freezing.
   const freezeNode = plan.nodeIds.freeze;
   ctx.setNode(freezeNode, 'running');
-  const frozenCount = frozenLayerCount(modelValue.freeze, trunkLayers, freezeNode);
-  let trainsConvLayers = false;
-  trunkLayers.forEach((layer, i) => {
-    if (i < frozenCount) {
-      layer.trainable = false;
-      forceInferenceMode(layer);
-    } else {
-      layer.trainable = true;
-      if (layer.trainableWeights.length > 0) trainsConvLayers = true;
-    }
-  });
+  const frozenCount = frozenCountFor(modelValue.freeze, trunkLayers.map((l) => l.name));
+  if (typeof frozenCount === 'string') {
+    throw new RunError(
+      `Freeze Layers: ${frozenCount}. Valid layers: ${listLayerNames(trunkLayers.map((l) => l.name))}.`,
+      'model-invalid',
+      freezeNode ?? null,
+    );
+  }
+  const trainsConvLayers = applyFreeze(trunkLayers, frozenCount);
   const fullyFrozen = !trainsConvLayers;
   ctx.setNode(
     freezeNode,
@@ -174,27 +162,4 @@ export async function prepareTrunk(ctx: RunContext, host: EngineHost, randomTrun
     frozenCount,
     layerCount: trunkLayers.length,
   };
-}
-
-function frozenLayerCount(freeze: FreezePlan, layers: Layer[], freezeNode: string | undefined): number {
-  switch (freeze.mode) {
-    case 'none':
-      return 0;
-    case 'all':
-      return layers.length;
-    case 'firstN':
-      return Math.max(0, Math.min(layers.length, Math.floor(freeze.count)));
-    case 'upTo': {
-      const index = layers.findIndex((l) => l.name === freeze.layer);
-      if (index < 0) {
-        throw new RunError(
-          `Freeze Layers: the trunk has no layer named "${freeze.layer}". Valid layers: ` +
-            `${listLayerNames(layers.map((l) => l.name))}.`,
-          'model-invalid',
-          freezeNode ?? null,
-        );
-      }
-      return index + 1;
-    }
-  }
 }

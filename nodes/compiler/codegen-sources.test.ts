@@ -1,0 +1,9 @@
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { generatedSourcesText } from '../../scripts/gen-codegen-sources';
+
+describe('"View code" embeds the engine\'s own modules', () => {
+  it('the embedded copy is up to date (else: npx tsx scripts/gen-codegen-sources.ts)', () => {
+    expect(fs.readFileSync('nodes/compiler/codegen-sources.generated.ts', 'utf8')).toBe(generatedSourcesText());
+  });
+});

@@ -10,6 +10,9 @@ const PORT = Number(process.env.E2E_PORT ?? 3200);
 const sharedAssets = path.resolve(__dirname, '..', 'shared', 'assets');
 const hasShared = fs.existsSync(sharedAssets);
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Class-folder datasets tests generate (served as `dir:<name>`), listed before the shared real ones. */
+export const E2E_DATASETS_DIR = path.resolve(__dirname, 'e2e', 'data', 'datasets');
+fs.mkdirSync(E2E_DATASETS_DIR, { recursive: true });
 
 export default defineConfig({
   testDir: './e2e',
@@ -45,9 +48,8 @@ export default defineConfig({
     env: {
       NEXT_DIST_DIR: '.next-e2e',
       DATA_DIR: path.resolve(__dirname, 'data', 'e2e'),
-      ...(hasShared
-        ? { MODELS_DIR: path.join(sharedAssets, 'models'), DATASETS_DIR: path.join(sharedAssets, 'datasets') }
-        : {}),
+      DATASETS_DIR: [E2E_DATASETS_DIR, ...(hasShared ? [path.join(sharedAssets, 'datasets')] : [])].join(path.delimiter),
+      ...(hasShared ? { MODELS_DIR: path.join(sharedAssets, 'models') } : {}),
     },
   },
 });

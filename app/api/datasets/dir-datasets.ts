@@ -1,13 +1,26 @@
 /**
- * Class-folder datasets under DATASETS_DIR: `<DATASETS_DIR>/<name>/<class>/<image>`. Server only.
+ * Class-folder datasets under DATASETS_DIR: `<DATASETS_DIR>/<name>/<class>/<image>`. Server only. DATASETS_DIR
+ * may list several folders separated by the platform's path delimiter (':' on Linux); a name found in an earlier
+ * folder wins (tests add a folder of generated datasets in front of the real ones).
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { isSafeSegment, resolveInside } from './fs-safe';
 import { listClassFolders, type ClassFolderListing } from '@/nodes/dataset/folder-node';
 
-export function datasetsRoot(): string {
-  return path.resolve(process.env.DATASETS_DIR || './datasets');
+export function datasetsRoots(): string[] {
+  const roots = (process.env.DATASETS_DIR || './datasets').split(path.delimiter).filter(Boolean);
+  return (roots.length ? roots : ['./datasets']).map((r) => path.resolve(r));
+}
+
+/** `segments` (a dataset name, then optionally a file path inside it) resolved in the first root holding the
+ * dataset, never outside it. */
+export async function resolveDatasetPath(segments: string[]): Promise<string | null> {
+  for (const root of datasetsRoots()) {
+    if (!(await resolveInside(root, segments.slice(0, 1)))) continue;
+    return resolveInside(root, segments);
+  }
+  return null;
 }
 
 export interface DirDatasetListing {
@@ -21,15 +34,12 @@ export interface DirDatasetListing {
 }
 
 export async function listDirDatasetNames(): Promise<string[]> {
-  try {
-    const entries = await fs.readdir(datasetsRoot(), { withFileTypes: true });
-    return entries
-      .filter((e) => (e.isDirectory() || e.isSymbolicLink()) && isSafeSegment(e.name))
-      .map((e) => e.name)
-      .sort((a, b) => a.localeCompare(b));
-  } catch {
-    return [];
+  const names = new Set<string>();
+  for (const root of datasetsRoots()) {
+    const entries = await fs.readdir(root, { withFileTypes: true }).catch(() => []);
+    for (const e of entries) if ((e.isDirectory() || e.isSymbolicLink()) && isSafeSegment(e.name)) names.add(e.name);
   }
+  return [...names].sort((a, b) => a.localeCompare(b));
 }
 
 /** Listings by folder, reused while no class folder changed (listing checks every file's header). */
@@ -52,7 +62,7 @@ async function folderStamp(dir: string): Promise<string> {
  * host use too, so `dir:<name>` means the same images everywhere.
  */
 export async function readDirDataset(name: string): Promise<DirDatasetListing | null> {
-  const dir = await resolveInside(datasetsRoot(), [name]);
+  const dir = await resolveDatasetPath([name]);
   if (!dir) return null;
   let listing: ClassFolderListing;
   try {

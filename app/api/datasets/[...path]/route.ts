@@ -3,8 +3,8 @@
  * GET /api/datasets/<name>/<class>/<path…> → one image file (nested folders belong to their class)
  * Path segments are validated and resolved inside DATASETS_DIR only (no traversal, no symlink escape).
  */
-import { datasetsRoot, readDirDataset } from '../dir-datasets';
-import { jsonError, resolveInside } from '../fs-safe';
+import { readDirDataset, resolveDatasetPath } from '../dir-datasets';
+import { jsonError } from '../fs-safe';
 import { promises as fs } from 'node:fs';
 import { sniffImageFormat } from '@/nodes/dataset/validate-image';
 
@@ -18,7 +18,7 @@ export async function GET(_req: Request, ctx: { params: Promise<{ path: string[]
     return Response.json(listing, { headers: { 'Cache-Control': 'no-store' } });
   }
   if (segments.length >= 3) {
-    const file = await resolveInside(datasetsRoot(), segments);
+    const file = await resolveDatasetPath(segments);
     if (!file) return jsonError(404, 'No such image.');
     // The class-folder rule decides images by their bytes, not their extension: serve what the listing lists.
     const bytes = await fs.readFile(file).catch(() => null);

@@ -149,3 +149,18 @@ describe('split fingerprint and predictions', () => {
     expect(other.splitFingerprint).not.toBe(result.splitFingerprint);
   }, 300_000);
 });
+
+describe('error mapping: one out-of-memory rule', () => {
+  it('maps allocation failures to out-of-memory on the train node and keeps RunErrors', async () => {
+    const { toRunError, isOutOfMemory } = await import('./errors');
+    const { RunError } = await import('./types');
+    expect(isOutOfMemory(new Error('Failed to allocate 1GB'))).toBe(true);
+    expect(isOutOfMemory(new RangeError('Array buffer allocation failed'))).toBe(true);
+    expect(isOutOfMemory(new Error('shape mismatch'))).toBe(false);
+    const oom = toRunError(new Error('WebGL CONTEXT_LOST'), 'train');
+    expect([oom.kind, oom.nodeId]).toEqual(['out-of-memory', 'train']);
+    expect(toRunError(new Error('boom')).kind).toBe('internal');
+    const kept = new RunError('x', 'dataset', 'dataset');
+    expect(toRunError(kept)).toBe(kept);
+  });
+});

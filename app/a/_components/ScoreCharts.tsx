@@ -30,7 +30,6 @@ function useUplot(make: (width: number) => { opts: uPlot.Options; data: uPlot.Al
       ro.disconnect();
       plot.destroy();
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, deps);
   return box;
 }

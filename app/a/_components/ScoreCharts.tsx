@@ -49,7 +49,7 @@ export function ScoreDistribution({ bestScores, label }: { bestScores: number[];
           { label: `best ${label} per student`, values: (_u, vals) => vals.map((v) => `${Math.round(v * 100)}%`) },
           { label: 'students', size: 44, incrs: [1, 2, 5, 10, 20, 50] },
         ],
-        series: [{}, { label: 'students', fill: 'rgba(76,110,245,0.35)', stroke: '#4c6ef5', paths: uPlot.paths.bars!({ size: [0.9, 80], align: 1 }) }],
+        series: [{}, { label: 'students', fill: 'rgba(76,110,245,0.35)', stroke: '#4c6ef5', points: { show: false }, paths: uPlot.paths.bars!({ size: [0.9, 80], align: 1 }) }],
       },
       data: [counts.map((_, i) => i / BINS), counts],
     }),

@@ -16,6 +16,8 @@ import { ScoreDistribution, ScoresOverTime } from './ScoreCharts';
 import { toCsv } from './csv';
 import styles from './classroom.module.css';
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 type View = inferRouterOutputs<AppRouter>['assignment']['teacherView'];
 type Submission = View['submissions'][number];
 
@@ -133,7 +135,7 @@ export function TeacherView({ id }: { id: string }) {
             Refresh
           </button>
           <span className="muted">
-            {view.students.length} students · {view.submissions.length} submissions
+            {plural(view.students.length, 'student')} · {plural(view.submissions.length, 'submission')}
           </span>
         </div>
         {error && <p role="alert" className={styles.error}>{error}</p>}
@@ -146,7 +148,8 @@ export function TeacherView({ id }: { id: string }) {
 
       <section className={styles.card} aria-labelledby="choices-h">
         <h2 id="choices-h">Pipeline choices and scores</h2>
-        <table className={styles.table} aria-label="Pipeline choices and scores">
+        {view.submissions.length === 0 && <p className="muted">No submissions yet.</p>}
+        <table hidden={view.submissions.length === 0} className={styles.table} aria-label="Pipeline choices and scores">
           <thead>
             <tr>
               <th>Choice</th>

@@ -111,5 +111,5 @@ describe.each(cases)('classroom kill -9: $title', ({ skip, env }) => {
         await db.close();
       }
     }
-  });
+  }, 360_000); // PGlite syncs every write to disk: 50 joins + 50 submissions take minutes on a loaded machine
 });

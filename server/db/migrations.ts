@@ -62,6 +62,62 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    id: 10,
+    name: 'classroom assignments: hidden test set, students, submissions',
+    sql: `
+      CREATE TABLE assignments (
+        id                  text PRIMARY KEY,
+        teacher_token_hash  text NOT NULL,
+        title               text NOT NULL,
+        instructions        text NOT NULL,
+        starter_graph_id    text NOT NULL,
+        starter_version     integer NOT NULL,
+        training_dataset_id text NOT NULL,
+        daily_limit         integer NOT NULL,
+        deadline            timestamptz,
+        metric              text NOT NULL,
+        status              text NOT NULL,
+        created_at          timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE TABLE assignment_test_images (
+        assignment_id text NOT NULL REFERENCES assignments(id) ON DELETE CASCADE,
+        idx           integer NOT NULL,
+        mime          text NOT NULL,
+        data          bytea NOT NULL,
+        PRIMARY KEY (assignment_id, idx)
+      );
+      CREATE TABLE assignment_test_labels (
+        assignment_id text NOT NULL REFERENCES assignments(id) ON DELETE CASCADE,
+        idx           integer NOT NULL,
+        label         text NOT NULL,
+        PRIMARY KEY (assignment_id, idx)
+      );
+      CREATE TABLE assignment_students (
+        id                 text PRIMARY KEY,
+        assignment_id      text NOT NULL REFERENCES assignments(id) ON DELETE CASCADE,
+        display_name       text NOT NULL,
+        name_key           text NOT NULL,
+        student_token_hash text NOT NULL,
+        graph_id           text NOT NULL,
+        created_at         timestamptz NOT NULL DEFAULT now(),
+        UNIQUE (assignment_id, name_key)
+      );
+      CREATE TABLE assignment_submissions (
+        id            text PRIMARY KEY,
+        assignment_id text NOT NULL REFERENCES assignments(id) ON DELETE CASCADE,
+        student_id    text NOT NULL REFERENCES assignment_students(id) ON DELETE CASCADE,
+        graph_id      text NOT NULL,
+        version       integer NOT NULL,
+        accuracy      double precision NOT NULL,
+        macro_f1      double precision NOT NULL,
+        choices       jsonb NOT NULL,
+        created_at    timestamptz NOT NULL DEFAULT clock_timestamp()
+      );
+      CREATE INDEX assignment_submissions_by_assignment ON assignment_submissions (assignment_id, created_at);
+      CREATE INDEX assignment_submissions_by_student ON assignment_submissions (student_id, created_at)
+    `,
+  },
 ];
 
 /** Arbitrary constant key for pg_advisory_xact_lock ("graft" in ASCII). */

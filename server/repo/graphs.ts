@@ -73,7 +73,7 @@ async function insertVersion(q: Queryable, id: string, version: number, graph: G
   ]);
 }
 
-async function createGraphRow(
+export async function createGraphRow(
   q: Queryable,
   graph: GraftGraph,
   forkedFrom: { id: string; version: number } | null,

@@ -13,6 +13,7 @@ import {
 import * as graphs from '../repo/graphs';
 import * as datasets from '../repo/datasets';
 import { publicProcedure, router, writeProcedure } from './init';
+import { assignmentRouter } from './assignments';
 
 const graphRouter = router({
   create: writeProcedure.input(z.object({ graph: GraftGraphSchema })).mutation(({ ctx, input }) => graphs.createGraph(ctx.db, input.graph)),
@@ -83,6 +84,7 @@ const datasetRouter = router({
 export const appRouter = router({
   graph: graphRouter,
   dataset: datasetRouter,
+  assignment: assignmentRouter,
   health: publicProcedure.query(({ ctx }) => ({ ok: true as const, engine: ctx.db.engine })),
 });
 

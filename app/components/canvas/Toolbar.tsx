@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useGraphStore } from '@/app/state/graphStore';
 import { CANVAS_TEMPLATES } from '@/app/lib/templates';
 import { ToolbarExtras } from '@/app/components/slots';
+import { CreateAssignmentButton } from '@/app/a/_components/CreateAssignment';
 
 export interface ToolbarProps {
   onNew(): void;
@@ -103,6 +104,7 @@ export function Toolbar(p: ToolbarProps) {
       <button type="button" className="btn btn-accent-soft" onClick={p.onViewCode} title="Show the TensorFlow.js code this graph runs">
         <span aria-hidden="true">{'</> '}</span>View code
       </button>
+      <CreateAssignmentButton />
       <div className="tb-spacer" />
       <div className="tb-extras">
         <ToolbarExtras />

@@ -198,6 +198,14 @@ export async function loadServerGraph(id: string) {
   return res;
 }
 
+/** Load one saved version read-only (Fork starts from exactly that version). */
+export async function loadServerGraphVersion(id: string, version: number) {
+  const res = await trpc.graph.get.query({ id, version });
+  useGraphStore.getState().replaceGraph(res.graph, { readOnly: true });
+  bindToServerGraph(id, version, res.graph, { updatedAt: res.updatedAt, latestResults: resultsFromServer(res.latestResults) });
+  return res;
+}
+
 // ---- conflict resolution ----
 
 /** Keep mine: save my content as a new version on top of theirs. */

@@ -3,25 +3,25 @@
 import { useEffect, useState } from 'react';
 import Link from 'next/link';
 import { GraftEditor } from '@/app/components/canvas/Editor';
-import { loadServerGraph, usePersistenceStore } from '@/app/components/persistence/persistenceStore';
+import { loadServerGraph, loadServerGraphVersion, usePersistenceStore } from '@/app/components/persistence/persistenceStore';
 import { apiErrorInfo } from '@/app/lib/trpcClient';
 import styles from '@/app/components/persistence/persistence.module.css';
 
 type LoadState = { kind: 'loading' } | { kind: 'ready' } | { kind: 'error'; code: string; message: string };
 
-export function SharedGraph({ id }: { id: string }) {
+export function SharedGraph({ id, version }: { id: string; version?: number }) {
   const [state, setState] = useState<LoadState>({ kind: 'loading' });
 
   useEffect(() => {
     let cancelled = false;
     // This tab created (or already loaded) this graph: the editor holds it, possibly with edits newer than the
     // server's copy (the first autosave moves "/" to "/g/<id>"). Reloading from the server would drop them.
-    if (usePersistenceStore.getState().graphId === id) {
+    if (usePersistenceStore.getState().graphId === id && version === undefined) {
       setState({ kind: 'ready' });
       return;
     }
     setState({ kind: 'loading' });
-    loadServerGraph(id)
+    (version === undefined ? loadServerGraph(id) : loadServerGraphVersion(id, version))
       .then(() => !cancelled && setState({ kind: 'ready' }))
       .catch((err) => {
         if (cancelled) return;
@@ -31,7 +31,7 @@ export function SharedGraph({ id }: { id: string }) {
     return () => {
       cancelled = true;
     };
-  }, [id]);
+  }, [id, version]);
 
   if (state.kind === 'loading') {
     return (

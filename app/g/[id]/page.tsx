@@ -4,7 +4,15 @@ import { SharedGraph } from './SharedGraph';
 
 export const metadata: Metadata = { title: 'Shared graph — Graft' };
 
-export default async function SharedGraphPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function SharedGraphPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ v?: string | string[] }>;
+}) {
   const { id } = await params;
-  return <SharedGraph id={id} />;
+  // `?v=<n>`: one saved version, read-only (e.g. a graph submitted to a classroom assignment).
+  const v = Number((await searchParams).v);
+  return <SharedGraph id={id} version={Number.isInteger(v) && v >= 1 ? v : undefined} />;
 }

@@ -4,6 +4,7 @@
  */
 import type { AugmentPlan, FreezePlan, ModelSource } from '../../core/plan';
 import type { BackendName, WorkerRequest, WorkerResponse } from '../types';
+import type { ImagePredictions } from './predict-images';
 
 export interface LayerInfo {
   name: string;
@@ -54,7 +55,9 @@ export type HelperRequest =
   | { type: 'augment-preview'; requestId: string; datasetId: string; augment: AugmentPlan; samples: number; views: number }
   | { type: 'predict'; requestId: string; image: ImageBitmap }
   | { type: 'trained-model-info'; requestId: string }
-  | { type: 'export-model'; requestId: string; name: string };
+  | { type: 'export-model'; requestId: string; name: string }
+  /** Classroom submissions: encoded images → one class index each (see predict-images.ts). */
+  | { type: 'predict-images'; requestId: string; images: ArrayBuffer[] };
 
 export interface TrainedModelSummary {
   labels: string[];
@@ -68,6 +71,7 @@ export interface HelperReplies {
   predict: Prediction;
   'trained-model-info': TrainedModelSummary | null;
   'export-model': ExportedModel;
+  'predict-images': ImagePredictions;
 }
 
 export type PageToWorker = WorkerRequest | HelperRequest;

@@ -23,6 +23,7 @@ import {
   openDatasetSource,
 } from './host';
 import { buildLayerTable, formatShape } from './inspect';
+import { predictImages } from './predict-images';
 import { bitmapToRgb, rgbToDataUrl } from './decode';
 import type {
   AugmentPreview,
@@ -162,6 +163,9 @@ async function handleHelper(msg: HelperRequest): Promise<void> {
         break;
       case 'trained-model-info':
         result = trainedSummary();
+        break;
+      case 'predict-images':
+        result = await predictImages(trained, msg.images);
         break;
       case 'export-model': {
         const exported = await exportModel(msg.name);

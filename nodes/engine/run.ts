@@ -1202,6 +1202,16 @@ async function runInner(
       confusionMatrix: confusion,
       testSize: trueLabels.length,
       misclassified,
+      predictions: testKept.map((itemIndex, k) => {
+        const probabilities = Array.from(testProbabilities.subarray(k * numClasses, (k + 1) * numClasses));
+        return {
+          index: k,
+          id: data.source.items[itemIndex].name,
+          trueClass: trueLabels[k],
+          predictedClass: probabilities.indexOf(Math.max(...probabilities)),
+          probabilities,
+        };
+      }),
     };
   }
   ctx.emit({ type: 'progress', phase: 'evaluating', done: testKept.length, total: testKept.length, etaMs: 0 });

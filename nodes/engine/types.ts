@@ -45,6 +45,16 @@ export interface Evaluation {
   confusionMatrix: number[][];
   testSize: number;
   misclassified: MisclassifiedExample[];
+  /** Every test image's prediction (index = position in the test split, id = the file's identity). */
+  predictions?: TestPrediction[];
+}
+
+export interface TestPrediction {
+  index: number;
+  id: string;
+  trueClass: number;
+  predictedClass: number;
+  probabilities: number[];
 }
 
 export interface RunResult {

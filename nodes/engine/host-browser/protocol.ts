@@ -4,6 +4,7 @@
  */
 import type { AugmentPlan, FreezePlan, ModelSource } from '../../core/plan';
 import type { BackendName, WorkerRequest, WorkerResponse } from '../types';
+import type { ViewProgress, ViewReplies, ViewRequest } from './views-protocol';
 
 export interface LayerInfo {
   name: string;
@@ -54,7 +55,8 @@ export type HelperRequest =
   | { type: 'augment-preview'; requestId: string; datasetId: string; augment: AugmentPlan; samples: number; views: number }
   | { type: 'predict'; requestId: string; image: ImageBitmap }
   | { type: 'trained-model-info'; requestId: string }
-  | { type: 'export-model'; requestId: string; name: string };
+  | { type: 'export-model'; requestId: string; name: string }
+  | ViewRequest;
 
 export interface TrainedModelSummary {
   labels: string[];
@@ -62,7 +64,7 @@ export interface TrainedModelSummary {
   trainedAt: number;
 }
 
-export interface HelperReplies {
+export interface HelperReplies extends ViewReplies {
   'inspect-model': ModelInspection;
   'augment-preview': AugmentPreview;
   predict: Prediction;
@@ -76,4 +78,4 @@ export type HelperReply =
   | { requestId: string; ok: true; result: unknown }
   | { requestId: string; ok: false; error: string };
 
-export type WorkerToPage = WorkerResponse | HelperReply | { type: 'ready' };
+export type WorkerToPage = WorkerResponse | HelperReply | ViewProgress | { type: 'ready' };

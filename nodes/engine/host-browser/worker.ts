@@ -22,6 +22,7 @@ import {
 } from './host';
 import { buildLayerTable, formatShape } from './inspect';
 import { bitmapToRgb, rgbToDataUrl } from './decode';
+import { handleViewRequest, rememberRun, type ViewWorkerContext } from './views-worker';
 import type {
   AugmentPreview,
   ExportedModel,
@@ -87,6 +88,7 @@ async function executeRun(msg: Extract<WorkerRequest, { type: 'run' }>, controll
           trained = { ...t, trainedAt: Date.now() };
         },
       });
+      if (!randomTrunk && trained) rememberRun(runId, plan, result.evaluation.predictions ?? []);
       emit({ type: 'done', result });
     } catch (e) {
       const err = e as Error;
@@ -143,6 +145,20 @@ function classifyError(err: Error | undefined): 'out-of-memory' | 'internal' {
 
 // ---------------------------------------------------------------- helpers
 
+/** What the "seeing inside" views (views-worker.ts) need from this worker. */
+const viewContext: ViewWorkerContext = {
+  trained: () => trained,
+  queue: (task) => {
+    const result = runChain.then(task);
+    runChain = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  },
+  postProgress: (message) => post(message),
+};
+
 async function handleHelper(msg: HelperRequest): Promise<void> {
   try {
     let result: unknown;
@@ -166,6 +182,8 @@ async function handleHelper(msg: HelperRequest): Promise<void> {
         result = exported;
         break;
       }
+      default:
+        result = await handleViewRequest(msg, viewContext);
     }
     post({ requestId: msg.requestId, ok: true, result }, transfer);
   } catch (e) {

@@ -261,17 +261,23 @@ export class ViewSession {
     }
   }
 
-  async dataEfficiency(onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<DataEfficiencyView> {
-    const started = Date.now();
+  /** Pooled train/test features through the pretrained and through a randomly initialised trunk. */
+  async curveFeatures(signal?: AbortSignal, onProgress?: (done: number, total: number) => void) {
     const pooled = await this.pooledFeatures(undefined, signal);
     onProgress?.(0, 100);
     const pretrained = await this.trunkFeatures(false, signal);
     onProgress?.(15, 100);
     const random = await this.trunkFeatures(true, signal);
     onProgress?.(30, 100);
+    return { pooled, pretrained, random };
+  }
+
+  /** The curve from those features: every (size, trunk) head trained at once (see data-efficiency.ts). */
+  async curve(features: Awaited<ReturnType<ViewSession['curveFeatures']>>, signal?: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<CurvePoint[]> {
+    const { pooled, pretrained, random } = features;
     const { head } = this.run.plan.classifier;
     const t = this.run.plan.train;
-    const points = await dataEfficiencyCurve(this.tf, {
+    return dataEfficiencyCurve(this.tf, {
       pretrained,
       random,
       dim: pooled.dim,
@@ -281,9 +287,15 @@ export class ViewSession {
       head: { hiddenLayers: head.hiddenLayers, hiddenUnits: head.hiddenUnits, activation: head.activation, dropout: head.dropout },
       training: { learningRate: t.learningRate, batchSize: t.batchSize, epochs: t.epochs, seed: t.seed },
       signal,
-      onProgress: (done, total) => onProgress?.(30 + Math.round((70 * done) / Math.max(1, total)), 100),
+      onProgress,
     });
-    return { points, testImages: pooled.testItems.length, ms: Date.now() - started };
+  }
+
+  async dataEfficiency(onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<DataEfficiencyView> {
+    const started = Date.now();
+    const features = await this.curveFeatures(signal, onProgress);
+    const points = await this.curve(features, signal, (done, total) => onProgress?.(30 + Math.round((70 * done) / Math.max(1, total)), 100));
+    return { points, testImages: features.pooled.testItems.length, ms: Date.now() - started };
   }
 
   /** Cached pooled features (for the bench: features are computed once, like the engine's cache). */

@@ -5,6 +5,7 @@
  * where it found it.
  */
 import { test, expect, type Page } from '@playwright/test';
+import { PNG } from 'pngjs';
 import { inspector, node, openEditor, selectNode } from './helpers';
 
 const panel = (page: Page) => page.getByRole('region', { name: 'Run panel' });
@@ -88,6 +89,20 @@ test.describe.serial('seeing inside a trained model', () => {
     const mistakeCount = await mistakes.getByRole('listitem').count();
     await expect(mistakes.getByRole('img', { name: /^Heatmap: / })).toHaveCount(mistakeCount, { timeout: 60_000 });
     await expectNoViewLeak(page, 'heatmaps');
+
+    // Try it: a dropped image gets its heatmap too.
+    const png = new PNG({ width: 48, height: 48 });
+    for (let i = 0; i < 48 * 48; i++) {
+      const x = i % 48;
+      const y = Math.floor(i / 48);
+      const inside = x > 14 && x < 34 && y > 10 && y < 38 && Math.abs(x - 24) < (y - 8) / 1.5;
+      png.data.set(inside ? [230, 60, 40, 255] : [30, 30, 40, 255], i * 4);
+    }
+    const tryIt = panel(page).getByRole('region', { name: 'Try it' });
+    await tryIt.getByLabel('Image to classify').setInputFiles({ name: 'shape.png', mimeType: 'image/png', buffer: PNG.sync.write(png) });
+    await expect(tryIt.getByRole('list', { name: 'Predictions' })).toBeVisible({ timeout: 30_000 });
+    await expect(tryIt.getByRole('img', { name: /^Heatmap: where the model sees / })).toHaveCount(1, { timeout: 60_000 });
+    await expectNoViewLeak(page, 'Try it heatmap');
   });
 
   test('the feature map shows one dot per image in both panels', async () => {

@@ -71,6 +71,8 @@ export interface RunHistoryEntry {
   epochs: number;
   trainMs: number | null;
   imagesPerSecond: number | null;
+  /** Short hash of the test-set files (RunResult.splitFingerprint): equal = the same test images. */
+  splitFingerprint?: string | null;
   status: RunStatus;
   summary: string;
 }

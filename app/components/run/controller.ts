@@ -87,6 +87,7 @@ export function startRun(kind: RunKind = 'main'): boolean {
         epochs: r?.epochs.length ?? session.epochs.length,
         trainMs: r?.trainMs ?? null,
         imagesPerSecond: r?.imagesPerSecond ?? null,
+        splitFingerprint: r?.splitFingerprint ?? null,
         status: final.type === 'done' ? 'done' : session.status,
         summary: describePlan(plan),
       };

@@ -25,7 +25,8 @@ export function cellName(trueLabel: string, predictedLabel: string, count: numbe
 
 export function ConfusionDrilldown({ evaluation, runId, live }: { evaluation: Evaluation; runId: string; live: boolean }) {
   const { labels, confusionMatrix: matrix } = evaluation;
-  const predictions = evaluation.predictions;
+  // Runs saved before per-image predictions existed have none.
+  const predictions = evaluation.predictions?.length ? evaluation.predictions : null;
   const [cell, setCell] = useState<{ t: number; p: number } | null>(null);
   const galleryRef = useRef<HTMLDivElement>(null);
 

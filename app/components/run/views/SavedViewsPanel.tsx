@@ -38,7 +38,7 @@ export function SavedViewsPanel({ runId, onClose }: { runId: string; onClose(): 
                 confusionMatrix: saved.confusion.matrix,
                 testSize: saved.confusion.testSize,
                 misclassified: [],
-                predictions: saved.confusion.predictions,
+                predictions: saved.confusion.predictions ?? [],
               }}
               runId={runId}
               live={live}

@@ -144,6 +144,6 @@ test.describe.serial('seeing inside a trained model', () => {
     const chosen = (await table.getByRole('radio').nth(2).getAttribute('aria-label'))!.split(':')[0];
     await sweep.getByRole('button', { name: 'Use this layer' }).click();
     await expect(sweep.getByRole('button', { name: 'Use this layer' })).toBeDisabled();
-    await expect(inspector(page, 'Pretrained Model')).toContainText(chosen);
+    await expect(inspector(page, 'Pretrained Model').getByRole('combobox', { name: 'Cut at layer' })).toHaveValue(chosen);
   });
 });

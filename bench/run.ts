@@ -6,8 +6,9 @@ import { benchSetup, type BenchSection } from './common';
 import { cacheSpeedupSection } from './cache-speedup';
 import { throughputSection } from './throughput';
 import { tuneSection } from './tune';
+import { insideSection } from './inside';
 
-const SECTIONS: BenchSection[] = [cacheSpeedupSection, throughputSection, tuneSection];
+const SECTIONS: BenchSection[] = [cacheSpeedupSection, throughputSection, tuneSection, insideSection];
 
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');

@@ -10,6 +10,7 @@ import { showToast } from '@/app/lib/toastStore';
 import { CATEGORY_STYLE, displayName, handleLabel } from '@/app/lib/nodeStyle';
 import { ParamForm } from './ParamForm';
 import { useCompiled } from './CompileContext';
+import { InspectorLayerSweep } from '@/app/components/run/views/InspectorLayerSweep';
 
 type LazyInspector = ComponentType<InspectorProps>;
 const lazyCache = new Map<string, LazyInspector>();
@@ -181,6 +182,7 @@ export function Inspector({ nodeId }: { nodeId: string }) {
           </InspectorBoundary>
         </section>
       )}
+      {node.type === 'pretrained-model' && <InspectorLayerSweep nodeId={node.id} readOnly={readOnly} />}
       {def && (fields.length > 0 || !CustomInspector) && (
         <section className="insp-section" aria-labelledby={`settings-${node.id}`}>
           <div className="insp-h-row">

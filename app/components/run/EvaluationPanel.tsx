@@ -1,11 +1,16 @@
 'use client';
 /** Evaluation on the held-out test split: headline numbers, per-class table, confusion matrix, worst mistakes. */
 import type { RunResult } from '@/nodes/engine/types';
+import { useRunStore } from '@/app/state/runStore';
+import { ConfusionDrilldown } from './views/ConfusionDrilldown';
+import { TestImageHeatmap } from './views/HeatmapOverlay';
 import { num, pct } from './format';
 import styles from './run.module.css';
 
 export function EvaluationPanel({ result }: { result: RunResult }) {
   const ev = result.evaluation;
+  const main = useRunStore((s) => s.main);
+  const runId = main?.result === result ? main.runId : null;
   if (ev.testSize === 0) {
     return (
       <section className={styles.card} aria-label="Evaluation">
@@ -46,9 +51,13 @@ export function EvaluationPanel({ result }: { result: RunResult }) {
       </div>
       <div className={styles.evalGrid}>
         <PerClassTable result={result} />
-        <ConfusionMatrix labels={ev.labels} matrix={ev.confusionMatrix} />
+        {runId ? (
+          <ConfusionDrilldown evaluation={ev} runId={runId} live={main?.status === 'done'} />
+        ) : (
+          <ConfusionMatrix labels={ev.labels} matrix={ev.confusionMatrix} />
+        )}
       </div>
-      <MisclassifiedGallery result={result} />
+      <MisclassifiedGallery result={result} runId={runId} />
     </section>
   );
 }
@@ -134,7 +143,7 @@ export function ConfusionMatrix({ labels, matrix }: { labels: string[]; matrix: 
   );
 }
 
-function MisclassifiedGallery({ result }: { result: RunResult }) {
+function MisclassifiedGallery({ result, runId }: { result: RunResult; runId: string | null }) {
   const items = result.evaluation.misclassified;
   return (
     <div aria-label="Most confident mistakes" role="region">
@@ -145,12 +154,15 @@ function MisclassifiedGallery({ result }: { result: RunResult }) {
         <ul className={styles.gallery}>
           {items.map((m) => (
             <li key={m.index} className={styles.galleryItem}>
-              {m.thumbnail ? (
-                // eslint-disable-next-line @next/next/no-img-element -- data URL thumbnails from the worker
-                <img src={m.thumbnail} alt={`Test image ${m.index}: true ${m.trueLabel}, predicted ${m.predictedLabel}`} width={88} height={88} />
-              ) : (
-                <div className={styles.noThumb} aria-hidden="true">?</div>
-              )}
+              <div style={{ position: 'relative', width: 88, height: 88 }}>
+                {m.thumbnail ? (
+                  // eslint-disable-next-line @next/next/no-img-element -- data URL thumbnails from the worker
+                  <img src={m.thumbnail} alt={`Test image ${m.index}: true ${m.trueLabel}, predicted ${m.predictedLabel}`} width={88} height={88} />
+                ) : (
+                  <div className={styles.noThumb} aria-hidden="true">?</div>
+                )}
+                {runId && <TestImageHeatmap runId={runId} testIndex={m.index} labels={result.evaluation.labels} size={88} />}
+              </div>
               <span className={styles.galleryText}>
                 <span>true: <strong>{m.trueLabel}</strong></span>
                 <span className={styles.wrong}>predicted: <strong>{m.predictedLabel}</strong> ({pct(m.confidence, 0)})</span>

@@ -6,6 +6,7 @@ import { usePersistenceStore } from '@/app/components/persistence/persistenceSto
 import type { RunHistoryEntry } from '@/app/state/runStore';
 import { clearHistory, historyKey, readHistory, subscribeHistory } from './history';
 import { duration, pct } from './format';
+import { SavedViewsPanel } from './views/SavedViewsPanel';
 import styles from './run.module.css';
 
 export function HistoryTable() {
@@ -13,6 +14,7 @@ export function HistoryTable() {
   const graphId = usePersistenceStore((s) => s.graphId);
   const key = historyKey(graphId, graphName);
   const [entries, setEntries] = useState<RunHistoryEntry[]>([]);
+  const [openViews, setOpenViews] = useState<string | null>(null);
 
   useEffect(() => {
     setEntries(readHistory(key));
@@ -41,6 +43,9 @@ export function HistoryTable() {
               <th scope="col">Test set</th>
               <th scope="col">Training time</th>
               <th scope="col">Setup</th>
+              <th scope="col">
+                <span className="sr-only">Views</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -54,11 +59,25 @@ export function HistoryTable() {
                 <td><code>{e.splitFingerprint ?? '—'}</code></td>
                 <td>{duration(e.trainMs)}</td>
                 <td className={styles.setupCell}>{e.summary}</td>
+                <td>
+                  {e.kind === 'main' && e.status === 'done' && (
+                    <button
+                      type="button"
+                      className="btn btn-small btn-ghost"
+                      aria-expanded={openViews === e.id}
+                      aria-label={`Open views of the run of ${new Date(e.date).toLocaleString()}`}
+                      onClick={() => setOpenViews(openViews === e.id ? null : e.id)}
+                    >
+                      Views
+                    </button>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
+      {openViews && <SavedViewsPanel runId={openViews} onClose={() => setOpenViews(null)} />}
     </section>
   );
 }

@@ -12,6 +12,8 @@ import { TryIt } from './TryIt';
 import { ExportButton } from './ExportButton';
 import { HistoryTable } from './HistoryTable';
 import { TrialsPanel } from './TrialsPanel';
+import { SeeingInside } from './views/SeeingInside';
+import { DataEfficiencyCard } from './views/DataEfficiencyCard';
 import { PHASE_LABEL, duration, overallProgress, pct } from './format';
 import styles from './run.module.css';
 
@@ -235,7 +237,9 @@ export function RunPanel() {
                 <LiveCharts epochs={active?.epochs ?? []} />
               </section>
               {result && <EvaluationPanel result={result} />}
+              {result && main.status === 'done' && <SeeingInside runId={main.runId} result={result} />}
               {main.status === 'done' && <ComparePanel />}
+              {result && main.status === 'done' && <DataEfficiencyCard runId={main.runId} result={result} />}
               {main.status === 'done' && (
                 <section className={styles.card} aria-label="Use the trained model">
                   <TryIt />

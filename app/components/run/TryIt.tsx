@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { getEngineClient } from '@/nodes/engine/host-browser/client';
 import type { Prediction } from '@/nodes/engine/host-browser/protocol';
 import { useRunStore } from '@/app/state/runStore';
+import { TryItImage } from './views/TryItImage';
 import styles from './run.module.css';
 
 export function TryIt() {
@@ -145,10 +146,7 @@ export function TryIt() {
           {error && <p className={styles.errorText} role="alert">{error}</p>}
           {prediction && (
             <div className={styles.predictRow}>
-              {preview && (
-                // eslint-disable-next-line @next/next/no-img-element -- local object URL
-                <img src={preview} alt="Image being classified" className={styles.predictImage} />
-              )}
+              {preview && <TryItImage preview={preview} className={styles.predictImage} />}
               <ol className={styles.bars} aria-label="Predictions">
                 {ranked.map(({ label, p }) => (
                   <li key={label} className={styles.barRow} aria-label={`${label}: ${(p * 100).toFixed(1)}%`}>

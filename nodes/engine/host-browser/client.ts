@@ -25,6 +25,8 @@ export class EngineClient {
   private worker: Worker | null = null;
   private readonly runListeners = new Map<string, (event: RunEvent) => void>();
   private readonly pending = new Map<string, { resolve(v: unknown): void; reject(e: Error): void }>();
+  /** Progress listeners of long helper requests (the views: layer sweep, feature passes). */
+  private readonly progress = new Map<string, (done: number, total: number, message?: string) => void>();
   private counter = 0;
 
   private ensureWorker(): Worker {
@@ -43,7 +45,10 @@ export class EngineClient {
   private onMessage(msg: WorkerToPage): void {
     if ('runId' in msg) {
       this.runListeners.get(msg.runId)?.(msg.event);
+    } else if ('type' in msg && msg.type === 'view-progress') {
+      this.progress.get(msg.requestId)?.(msg.done, msg.total, msg.message);
     } else if ('requestId' in msg) {
+      this.progress.delete(msg.requestId);
       const waiter = this.pending.get(msg.requestId);
       if (!waiter) return;
       this.pending.delete(msg.requestId);
@@ -110,8 +115,17 @@ export class EngineClient {
     };
   }
 
-  request<T extends HelperType>(type: T, payload: HelperPayload<T>, transfer: Transferable[] = []): Promise<HelperReplies[T]> {
+  request<T extends HelperType>(
+    type: T,
+    payload: HelperPayload<T>,
+    transfer: Transferable[] = [],
+    options: { onProgress?(done: number, total: number, message?: string): void; signal?: AbortSignal } = {},
+  ): Promise<HelperReplies[T]> {
     const requestId = this.nextId(type);
+    if (options.onProgress) this.progress.set(requestId, options.onProgress);
+    options.signal?.addEventListener('abort', () => {
+      if (this.pending.has(requestId)) this.send({ type: 'view-cancel', requestId: this.nextId('view-cancel'), target: requestId });
+    });
     return new Promise<HelperReplies[T]>((resolve, reject) => {
       this.pending.set(requestId, { resolve: resolve as (v: unknown) => void, reject });
       this.send({ type, requestId, ...payload } as HelperRequest, transfer);

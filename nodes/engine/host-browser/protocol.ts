@@ -5,6 +5,7 @@
 import type { AugmentPlan, FreezePlan, ModelSource } from '../../core/plan';
 import type { BackendName, WorkerRequest, WorkerResponse } from '../types';
 import type { ImagePredictions } from './predict-images';
+import type { ViewProgress, ViewReplies, ViewRequest } from './views-protocol';
 
 export interface LayerInfo {
   name: string;
@@ -57,7 +58,8 @@ export type HelperRequest =
   | { type: 'trained-model-info'; requestId: string }
   | { type: 'export-model'; requestId: string; name: string }
   /** Classroom submissions: encoded images → one class index each (see predict-images.ts). */
-  | { type: 'predict-images'; requestId: string; images: ArrayBuffer[] };
+  | { type: 'predict-images'; requestId: string; images: ArrayBuffer[] }
+  | ViewRequest;
 
 export interface TrainedModelSummary {
   labels: string[];
@@ -65,7 +67,7 @@ export interface TrainedModelSummary {
   trainedAt: number;
 }
 
-export interface HelperReplies {
+export interface HelperReplies extends ViewReplies {
   'inspect-model': ModelInspection;
   'augment-preview': AugmentPreview;
   predict: Prediction;
@@ -80,4 +82,4 @@ export type HelperReply =
   | { requestId: string; ok: true; result: unknown }
   | { requestId: string; ok: false; error: string };
 
-export type WorkerToPage = WorkerResponse | HelperReply | { type: 'ready' };
+export type WorkerToPage = WorkerResponse | HelperReply | ViewProgress | { type: 'ready' };

@@ -25,6 +25,7 @@ import {
 import { buildLayerTable, formatShape } from './inspect';
 import { predictImages } from './predict-images';
 import { bitmapToRgb, rgbToDataUrl } from './decode';
+import { handleViewRequest, rememberRun, type ViewWorkerContext } from './views-worker';
 import type {
   AugmentPreview,
   ExportedModel,
@@ -92,6 +93,7 @@ async function executeRun(msg: Extract<WorkerRequest, { type: 'run' }>, controll
           trained = { ...t, trainedAt: Date.now() };
         },
       });
+      if (!randomTrunk && trained) rememberRun(runId, plan, result.evaluation.predictions ?? []);
       emit({ type: 'done', result });
     } catch (e) {
       const err = e as Error;
@@ -147,6 +149,20 @@ function classifyError(err: Error | undefined): 'out-of-memory' | 'internal' {
 
 // ---------------------------------------------------------------- helpers
 
+/** What the "seeing inside" views (views-worker.ts) need from this worker. */
+const viewContext: ViewWorkerContext = {
+  trained: () => trained,
+  queue: (task) => {
+    const result = runChain.then(task);
+    runChain = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  },
+  postProgress: (message) => post(message),
+};
+
 async function handleHelper(msg: HelperRequest): Promise<void> {
   try {
     let result: unknown;
@@ -173,6 +189,8 @@ async function handleHelper(msg: HelperRequest): Promise<void> {
         result = exported;
         break;
       }
+      default:
+        result = await handleViewRequest(msg, viewContext);
     }
     post({ requestId: msg.requestId, ok: true, result }, transfer);
   } catch (e) {

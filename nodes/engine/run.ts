@@ -30,6 +30,7 @@ import {
   type ConcreteScaling,
 } from '../pretrained-model/catalog';
 import { augmentBatch, augmentIsActive, describeAugment } from '../augment-data/augment';
+import { splitFingerprint, testPredictions } from './stats/fingerprint';
 import { createRng, hashSeed, shuffleInPlace, stratifiedSplit, type Rng } from '../dataset/split';
 import { confusionMatrix, lossAndAccuracy, mostConfidentMistakes, perClassMetrics } from './metrics';
 import { featureCacheKey, type FeatureRows } from './feature-store';
@@ -1202,6 +1203,7 @@ async function runInner(
       confusionMatrix: confusion,
       testSize: trueLabels.length,
       misclassified,
+      predictions: testPredictions(testKept, trueLabels, testProbabilities, numClasses, (i) => data.source.items[i].name),
     };
   }
   ctx.emit({ type: 'progress', phase: 'evaluating', done: testKept.length, total: testKept.length, etaMs: 0 });
@@ -1243,6 +1245,7 @@ async function runInner(
     truncateAt: trunk.truncateAt,
     inputScaling: trunk.scaling,
     inputSize: trunk.inputSize,
+    splitFingerprint: splitFingerprint(plan.dataset.datasetId, data.test.map((i) => data.source.items[i].name)),
   };
 }
 

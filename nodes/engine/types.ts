@@ -45,6 +45,18 @@ export interface Evaluation {
   confusionMatrix: number[][];
   testSize: number;
   misclassified: MisclassifiedExample[];
+  /** Every evaluated test image's prediction, in test-split order (paired comparisons need them per image). */
+  predictions?: TestPrediction[];
+}
+
+/** One test image's prediction. `index` = position in the test split; `id` = the file's identity used by the
+ * split fingerprint. */
+export interface TestPrediction {
+  index: number;
+  id: string;
+  trueClass: number;
+  predictedClass: number;
+  probabilities: number[];
 }
 
 export interface RunResult {
@@ -73,6 +85,9 @@ export interface RunResult {
   inputScaling?: 'minus1to1' | 'zero1' | 'raw255';
   /** [height, width] images were resized to. */
   inputSize?: [number, number];
+  /** Identity of the test set (dataset + the files in the test split, in order): equal fingerprints = the same
+   * test images, so two runs can be compared image by image. */
+  splitFingerprint?: string;
 }
 
 export interface TrialRecord {

@@ -163,6 +163,8 @@ export type WorkerRequest =
 export interface RunOptions {
   /** Replace trunk weights with random ones ("compare with training from scratch"). */
   randomTrunk?: boolean;
+  /** Share trunk features with earlier runs of this worker (repeats, re-runs on the same split). */
+  reuseFeatures?: boolean;
 }
 
 export type WorkerResponse = { runId: string; event: RunEvent };

@@ -4,6 +4,7 @@
  */
 import type { AugmentPlan, FreezePlan, ModelSource } from '../../core/plan';
 import type { BackendName, WorkerRequest, WorkerResponse } from '../types';
+import type { RunRecord } from '../share/package-format';
 
 export interface LayerInfo {
   name: string;
@@ -54,12 +55,23 @@ export type HelperRequest =
   | { type: 'augment-preview'; requestId: string; datasetId: string; augment: AugmentPlan; samples: number; views: number }
   | { type: 'predict'; requestId: string; image: ImageBitmap }
   | { type: 'trained-model-info'; requestId: string }
-  | { type: 'export-model'; requestId: string; name: string };
+  | { type: 'export-model'; requestId: string; name: string }
+  | { type: 'pack-trained-model'; requestId: string; run: RunRecord }
+  | { type: 'load-trained-model'; requestId: string; bytes: Uint8Array };
+
+/** A trained-model share package (see nodes/engine/share/). */
+export interface PackedModel {
+  bytes: Uint8Array;
+  storedWeights: number;
+  fromBase: number;
+}
 
 export interface TrainedModelSummary {
   labels: string[];
   inputSize: [number, number];
   trainedAt: number;
+  /** Pixel scaling the model expects (web demo export). */
+  inputScaling?: 'minus1to1' | 'zero1' | 'raw255';
 }
 
 export interface HelperReplies {
@@ -68,6 +80,8 @@ export interface HelperReplies {
   predict: Prediction;
   'trained-model-info': TrainedModelSummary | null;
   'export-model': ExportedModel;
+  'pack-trained-model': PackedModel;
+  'load-trained-model': TrainedModelSummary;
 }
 
 export type PageToWorker = WorkerRequest | HelperRequest;

@@ -21,6 +21,8 @@ import {
   openDatasetSource,
 } from './host';
 import { buildLayerTable, formatShape } from './inspect';
+import { packKeptModel, loadSharedModel } from './trained-share';
+import { FeatureStore } from '../feature-store';
 import { bitmapToRgb, rgbToDataUrl } from './decode';
 import type {
   AugmentPreview,
@@ -42,6 +44,10 @@ const runs = new Map<string, AbortController>();
 /** Runs execute one after another (tfjs has one global backend). */
 let runChain: Promise<void> = Promise.resolve();
 let trained: (TrainedModel & { trainedAt: number }) | null = null;
+/** Pretrained model the kept classifier was grafted on (the share package stores only what differs from it). */
+let trainedSource: ModelSource | null = null;
+/** Trunk features shared by runs that ask for it (repeats, re-runs on a split already seen). */
+const reusableFeatures = new FeatureStore(256 * 1024 * 1024);
 
 scope.onmessage = (e: MessageEvent<PageToWorker>) => {
   const msg = e.data;
@@ -78,6 +84,7 @@ async function executeRun(msg: Extract<WorkerRequest, { type: 'run' }>, controll
         onEvent: emit,
         signal: controller.signal,
         randomTrunk,
+        featureStore: msg.options?.reuseFeatures ? reusableFeatures : undefined,
         onTrainedModel: (t) => {
           if (randomTrunk) {
             t.model.dispose(); // the from-scratch baseline is only for comparison
@@ -85,6 +92,7 @@ async function executeRun(msg: Extract<WorkerRequest, { type: 'run' }>, controll
           }
           trained?.model.dispose();
           trained = { ...t, trainedAt: Date.now() };
+          trainedSource = plan.classifier.model.source;
         },
       });
       emit({ type: 'done', result });
@@ -164,6 +172,20 @@ async function handleHelper(msg: HelperRequest): Promise<void> {
         const exported = await exportModel(msg.name);
         transfer.push(exported.zip.buffer);
         result = exported;
+        break;
+      }
+      case 'pack-trained-model': {
+        const packed = await packKeptModel(trained, trainedSource, msg.run);
+        transfer.push(packed.bytes.buffer);
+        result = packed;
+        break;
+      }
+      case 'load-trained-model': {
+        const loaded = await loadSharedModel(msg.bytes);
+        trained?.model.dispose();
+        trained = { ...loaded.trained, trainedAt: Date.now() };
+        trainedSource = loaded.source;
+        result = trainedSummary();
         break;
       }
     }
@@ -272,7 +294,7 @@ async function augmentPreview(msg: Extract<HelperRequest, { type: 'augment-previ
 }
 
 function trainedSummary(): TrainedModelSummary | null {
-  return trained ? { labels: trained.labels, inputSize: trained.inputSize, trainedAt: trained.trainedAt } : null;
+  return trained ? { labels: trained.labels, inputSize: trained.inputSize, trainedAt: trained.trainedAt, inputScaling: trained.inputScaling } : null;
 }
 
 async function predict(bitmap: ImageBitmap): Promise<Prediction> {

@@ -5,6 +5,8 @@ import type { Spread } from './repeat-stats';
 
 export const SIGNIFICANCE = 0.05;
 
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
 /** "p = 0.03", "p = 0.41", "p < 0.001". */
 export function formatP(p: number): string {
   if (!Number.isFinite(p)) return 'p = —';
@@ -21,7 +23,7 @@ export function pairedVerdict(
   const b = opts.nameB ?? 'B';
   if (opts.p < SIGNIFICANCE && opts.difference !== 0) {
     const [better, worse] = opts.difference > 0 ? [b, a] : [a, b];
-    return { significant: true, text: `${better} is better than ${worse} (${formatP(opts.p)}).` };
+    return { significant: true, text: `${capitalise(better)} is better than ${worse} (${formatP(opts.p)}).` };
   }
   return {
     significant: false,
@@ -40,7 +42,7 @@ export function repeatedVerdict(
   }
   if (opts.p < SIGNIFICANCE && opts.meanDifference !== 0) {
     const [better, worse] = opts.meanDifference > 0 ? [b, a] : [a, b];
-    return { significant: true, text: `${better} is better than ${worse} on average over ${opts.pairs} paired seeds (${formatP(opts.p)}).` };
+    return { significant: true, text: `${capitalise(better)} is better than ${worse} on average over ${opts.pairs} paired seeds (${formatP(opts.p)}).` };
   }
   return { significant: false, text: `No evidence of a difference over ${opts.pairs} paired seeds (${formatP(opts.p)}).` };
 }

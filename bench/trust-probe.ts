@@ -41,6 +41,22 @@ function basePlan(): Plan {
   return plan;
 }
 
+/** Head/training variants evaluated on the same splits and the same cached trunk features as the template. */
+const VARIANTS: Record<string, (p: Plan) => void> = {
+  template: () => {},
+  'linear head + early stopping': (p) => {
+    p.classifier.head = { ...p.classifier.head, hiddenLayers: 0, dropout: 0.2 };
+    p.train.epochs = 40;
+    p.train.earlyStoppingPatience = 5;
+  },
+  'hidden 64, dropout 0.5 + early stopping': (p) => {
+    p.classifier.head = { ...p.classifier.head, dropout: 0.5 };
+    p.train.epochs = 40;
+    p.train.earlyStoppingPatience = 5;
+  },
+};
+const variantNames = opt('variants', Object.keys(VARIANTS).join(',')).split(',');
+
 function probePlan(plan: Plan): Plan {
   const p = structuredClone(plan);
   p.dataset.augment = null;
@@ -102,10 +118,16 @@ async function main() {
   const labelOf = (rows: FeatureRows) => rows.kept.map((i) => source.items[i].label);
   const plan = basePlan();
   const store = new FeatureStore(1024 * 1024 * 1024);
-  const rows: Array<{ splitSeed: number; recipe: number; probe: number; lambda: number; testSize: number }> = [];
+    const rows: Array<{ splitSeed: number; recipe: number; probe: number; lambda: number; testSize: number; variants: Record<string, number> }> = [];
   for (const s of repeatSeeds(plan, seeds)) {
     const recipePlan = applyRunOverrides(plan, s);
-    const recipe = await runPlan(recipePlan, host, { onEvent: () => {} });
+    const variants: Record<string, number> = {};
+    for (const name of variantNames) {
+      const v = structuredClone(recipePlan);
+      VARIANTS[name](v);
+      variants[name] = (await runPlan(v, host, { onEvent: () => {}, featureStore: store })).evaluation.accuracy;
+    }
+    const recipe = { evaluation: { accuracy: variants.template ?? NaN } };
     const pPlan = probePlan(recipePlan);
     await runPlan(pPlan, host, { onEvent: () => {}, featureStore: store });
     const f = findFeatures(store, pPlan);
@@ -126,8 +148,11 @@ async function main() {
       ]);
       if (va > best.val) best = { lambda, val: va, test: te };
     }
-    rows.push({ splitSeed: s.splitSeed, recipe: recipe.evaluation.accuracy, probe: best.test, lambda: best.lambda, testSize: yTest.length });
-    log(`split seed ${s.splitSeed}: default recipe ${(recipe.evaluation.accuracy * 100).toFixed(1)}%, linear probe ${(best.test * 100).toFixed(1)}% (λ=${best.lambda}), ${yTest.length} test images`);
+    rows.push({ splitSeed: s.splitSeed, recipe: recipe.evaluation.accuracy, probe: best.test, lambda: best.lambda, testSize: yTest.length, variants });
+    log(
+      `split seed ${s.splitSeed}: ${Object.entries(variants).map(([k, a]) => `${k} ${(a * 100).toFixed(1)}%`).join(', ')}, ` +
+        `linear probe ${(best.test * 100).toFixed(1)}% (λ=${best.lambda}), ${yTest.length} test images`,
+    );
   }
   const a = spread(rows.map((r) => r.probe));
   const b = spread(rows.map((r) => r.recipe));
@@ -147,6 +172,11 @@ async function main() {
     `default recipe ${(b.mean * 100).toFixed(1)}% ± ${(b.sd * 100).toFixed(1)} vs linear probe ${(a.mean * 100).toFixed(1)}% ± ${(a.sd * 100).toFixed(1)} ` +
       `over ${seeds} splits: recipe − probe ${formatPoints(paired.meanDifference)} (95% CI ${formatPoints(paired.low)} to ${formatPoints(paired.high)}, paired t-test ${formatP(paired.p)})`,
   );
+  for (const name of variantNames) {
+    const v = spread(rows.map((r) => r.variants[name]));
+    const d = pairedTTest(rows.map((r) => r.probe), rows.map((r) => r.variants[name]));
+    log(`  ${name}: ${(v.mean * 100).toFixed(1)}% ± ${(v.sd * 100).toFixed(1)}; − probe ${formatPoints(d.meanDifference)} (95% CI ${formatPoints(d.low)} to ${formatPoints(d.high)}, ${formatP(d.p)})`);
+  }
   if (asJson) console.log(JSON.stringify(summary));
 }
 

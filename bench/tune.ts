@@ -14,7 +14,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { activateBackend, createNodeHost, tf } from '../nodes/engine/host-node';
 import { runPlan, runSinglePlan } from '../nodes/engine/run';
-import { searchTrials } from '../nodes/engine/tune';
+import { planTrial, searchTrials } from '../nodes/compiler/trial-plan';
 import { FeatureStore } from '../nodes/engine/feature-store';
 import { compileGraph } from '../nodes/compiler';
 import { minimalTemplate } from '../nodes/templates';
@@ -161,6 +161,7 @@ export async function benchTune(options: TuneBenchOptions = {}): Promise<TuneBen
   const searchStart = Date.now();
   const searchCpu0 = process.cpuUsage();
   const result = await runPlan(plan, host, {
+    planTrial,
     featureStore: store,
     onEvent: (e) => {
       if (e.type === 'trial' && (e.trial.status === 'done' || e.trial.status === 'failed')) {

@@ -132,7 +132,8 @@ test('share with the trained model: a visitor tries it without training, re-runs
   await page.getByRole('button', { name: 'Share', exact: true }).click();
   const share = page.getByRole('dialog', { name: 'Share link' });
   const link = await share.getByRole('textbox', { name: 'Share link URL' }).inputValue();
-  await share.getByRole('checkbox', { name: 'Include trained model' }).check();
+  // A controlled checkbox: it shows checked once the upload is acknowledged.
+  await share.getByRole('checkbox', { name: 'Include trained model' }).click();
   await expect(share.getByRole('status').filter({ hasText: /Included the trained model/ })).toBeVisible({ timeout: 60_000 });
   await expect(share.getByRole('checkbox', { name: 'Include trained model' })).toBeChecked();
   await share.getByRole('button', { name: 'Close' }).click();

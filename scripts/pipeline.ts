@@ -16,6 +16,8 @@ import { compileGraph } from '../nodes/compiler';
 import type { GraphError } from '../nodes/core/types';
 import { createNodeHost } from '../nodes/engine/host-node';
 import { runPlan } from '../nodes/engine/run';
+import { planTrial } from '../nodes/compiler/trial-plan';
+import type { PlanOverrides } from '../nodes/engine/overrides';
 import { RunError, type RunEvent, type RunResult } from '../nodes/engine/types';
 
 const ArgsSchema = z.object({
@@ -132,11 +134,14 @@ async function main(): Promise<number> {
   }
   for (const warning of compiled.warnings) log(`  ! ${locate(warning, nodeTypes)}`);
   const plan = compiled.plan;
-  if (args.dataset) plan.dataset.datasetId = path.resolve(args.dataset);
-  if (args.epochs) plan.train.epochs = args.epochs;
+  // Overrides go to the engine, which applies them to the plan and to every tuning trial.
+  const overrides: PlanOverrides = {
+    ...(args.dataset ? { dataset: path.resolve(args.dataset) } : {}),
+    ...(args.epochs ? { epochs: args.epochs } : {}),
+  };
 
   const host = createNodeHost({ modelsDir: args.modelDir, backend: args.backend });
-  log(`${parsed.graph.name}: dataset ${plan.dataset.datasetId}, model ${JSON.stringify(plan.classifier.model.source)}`);
+  log(`${parsed.graph.name}: dataset ${overrides.dataset ?? plan.dataset.datasetId}, model ${JSON.stringify(plan.classifier.model.source)}`);
   let lastProgress = 0;
   const onEvent = (event: RunEvent) => {
     switch (event.type) {
@@ -171,7 +176,7 @@ async function main(): Promise<number> {
 
   let result: RunResult;
   try {
-    result = await runPlan(plan, host, { onEvent });
+    result = await runPlan(plan, host, { onEvent, overrides, planTrial });
   } catch (error) {
     if (error instanceof RunError) {
       const where = error.nodeId ? `${error.nodeId}${nodeTypes.get(error.nodeId) ? ` (${nodeTypes.get(error.nodeId)})` : ''}: ` : '';
@@ -185,7 +190,7 @@ async function main(): Promise<number> {
   log(`path: ${result.path} — ${result.pathReason}`);
   log(
     `split: ${result.splitSizes.train} train / ${result.splitSizes.validation} validation / ${result.splitSizes.test} test; ` +
-      `trained in ${(result.trainMs / 1000).toFixed(1)} s (${result.imagesPerSecond.toFixed(0)} img/s) on ${result.backend}`,
+      `test set ${result.splitFingerprint}; trained in ${(result.trainMs / 1000).toFixed(1)} s (${result.imagesPerSecond.toFixed(0)} img/s) on ${result.backend}`,
   );
   if (result.tune) {
     log(`tuning: ${result.tune.trials.length} trials, best #${result.tune.bestTrialId} (${result.tune.metric})`);
@@ -214,6 +219,8 @@ async function main(): Promise<number> {
         totalMs: result.totalMs,
         imagesPerSecond: result.imagesPerSecond,
         splitSizes: result.splitSizes,
+        splitFingerprint: result.splitFingerprint,
+        keptEpoch: result.keptEpoch,
         truncateAt: result.truncateAt,
         inputScaling: result.inputScaling,
         skipped: result.skipped?.length ?? 0,

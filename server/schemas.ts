@@ -59,6 +59,8 @@ export const RunResultsSummarySchema = z.object({
   splitSizes: z
     .object({ train: z.number().int().min(0), validation: z.number().int().min(0), test: z.number().int().min(0) })
     .optional(),
+  /** Short hash of the test-set files (engine RunResult.splitFingerprint). */
+  splitFingerprint: z.string().regex(/^[0-9a-f]{6,64}$/).optional(),
   datasetId: z.string().max(300).optional(),
   modelId: z.string().max(300).optional(),
   tune: z

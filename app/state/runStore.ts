@@ -72,6 +72,8 @@ export interface RunHistoryEntry {
   epochs: number;
   trainMs: number | null;
   imagesPerSecond: number | null;
+  /** Short hash of the test-set files (RunResult.splitFingerprint): equal = the same test images. */
+  splitFingerprint?: string | null;
   status: RunStatus;
   summary: string;
   /** What paired comparisons and re-runs need (app/components/run/trustHistory.ts); absent on older entries. */

@@ -110,13 +110,28 @@ async function checkFile(file: string): Promise<string | null> {
   }
 }
 
+/** A class-folder dataset's listing: the one rule shared by the CLI/Node host, the server's /api/datasets (which
+ * the browser worker reads) and anything else that lists `dir:` datasets. */
+export interface ClassFolderListing {
+  /** Class names = the sub-folders holding at least one usable image, sorted by name (code-unit order). */
+  labels: string[];
+  /** Usable images, sorted by class then path; `name` = `<class>/<path inside the class folder>` (the file's
+   * identity everywhere: split fingerprints, predictions, reports). */
+  items: Array<{ label: number; name: string }>;
+  skipped: Array<{ name: string; reason: string }>;
+}
+
 /**
- * Open a class-folder dataset. Sub-folders of `dir` are classes (sorted by name; nested folders belong to their
- * top-level class). Unusable files are listed in `skipped` with a reason; hidden files, SOURCE.md, LICENSE and
- * README files are ignored quietly. Images directly in `dir` are skipped ("not in a class folder"); class folders
- * with no usable image are skipped too, so every label has at least one item.
+ * List a class-folder dataset — THE rule for `dir:` datasets:
+ *  - sub-folders of `dir` are classes (sorted by name); folders nested inside a class folder belong to that class
+ *    (recursion, up to 8 levels; symlinks followed);
+ *  - a file is an image when its bytes say so (signature + header check of the first 64 KB: JPEG, PNG, GIF, WebP,
+ *    BMP, at least 16×16), whatever its extension; anything else is listed in `skipped` with the reason;
+ *  - hidden files, `__MACOSX`, SOURCE.md, LICENSE, README, Thumbs.db and desktop.ini are ignored quietly;
+ *  - images directly in `dir` are skipped ("not in a class folder"); class folders with no usable image are
+ *    skipped too, so every label has at least one item.
  */
-export async function openFolderDataset(dir: string): Promise<ImageSource> {
+export async function listClassFolders(dir: string): Promise<ClassFolderListing> {
   const root = path.resolve(dir);
   let top: { dirs: string[]; files: string[] };
   try {
@@ -127,17 +142,14 @@ export async function openFolderDataset(dir: string): Promise<ImageSource> {
     if (code === 'ENOTDIR') throw new DatasetError(`Not a folder: ${dir}`);
     throw new DatasetError(`Cannot read dataset folder ${dir}: ${(error as Error).message}`);
   }
-  const skipped: ImageSource['skipped'] = [];
-  const classDirs = top.dirs;
+  const skipped: ClassFolderListing['skipped'] = [];
   // Images lying directly in the root cannot be labelled; other root files (notes, licences) are not data.
   for (const name of top.files) {
     if ((await checkFile(path.join(root, name))) === null) skipped.push({ name, reason: 'not in a class folder' });
   }
-
   const labels: string[] = [];
-  const items: ImageSource['items'] = [];
-  const files: string[] = [];
-  for (const className of classDirs) {
+  const items: ClassFolderListing['items'] = [];
+  for (const className of top.dirs) {
     const rels = await listFiles(path.join(root, className));
     const reasons = await mapLimit(rels, OPEN_CONCURRENCY, (rel) => checkFile(path.join(root, className, rel)));
     const usable: string[] = [];
@@ -151,12 +163,16 @@ export async function openFolderDataset(dir: string): Promise<ImageSource> {
       continue;
     }
     const label = labels.push(className) - 1;
-    for (const name of usable) {
-      items.push({ label, name });
-      files.push(path.join(root, name));
-    }
+    for (const name of usable) items.push({ label, name });
   }
+  return { labels, items, skipped };
+}
 
+/** Open a class-folder dataset (listed by `listClassFolders`); images are decoded only when loaded. */
+export async function openFolderDataset(dir: string): Promise<ImageSource> {
+  const root = path.resolve(dir);
+  const { labels, items, skipped } = await listClassFolders(root);
+  const files = items.map((item) => path.join(root, item.name));
   return {
     labels,
     items,

@@ -5,51 +5,9 @@
  * Stratified: each class is shuffled and split on its own, so small classes keep their share in every split.
  */
 
-/** A seeded PRNG returning floats in [0, 1). */
-export type Rng = () => number;
+import { createRng, hashSeed, shuffleInPlace } from './rng';
 
-/** mulberry32: tiny, fast, good enough for shuffles and procedural images; identical in every JS engine. */
-export function createRng(seed: number): Rng {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Mix several integers (seed, class, index…) into one 32-bit seed, so derived streams are independent. */
-export function hashSeed(...parts: number[]): number {
-  let h = 0x811c9dc5;
-  for (const part of parts) {
-    let v = Math.floor(part) >>> 0;
-    for (let byte = 0; byte < 4; byte++) {
-      h ^= v & 0xff;
-      h = Math.imul(h, 0x01000193) >>> 0;
-      v >>>= 8;
-    }
-  }
-  // Final avalanche (murmur3 fmix32) so nearby inputs give unrelated seeds.
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
-/** Fisher–Yates shuffle in place. */
-export function shuffleInPlace<T>(items: T[], rng: Rng): T[] {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(rng() * (i + 1));
-    const tmp = items[i];
-    items[i] = items[j];
-    items[j] = tmp;
-  }
-  return items;
-}
+export { createRng, hashSeed, shuffleInPlace, type Rng } from './rng';
 
 export interface SplitOptions {
   /** Fraction of each class held out for the final test, in [0, 1). */
@@ -189,4 +147,48 @@ export function assertSplittable(
       tooSmall.map((c) => c.label),
     );
   }
+}
+
+export interface DatasetSplitOptions extends SplitOptions {
+  /** Keep at most this many images per class (seeded choice); 0 = all. */
+  maxImagesPerClass: number;
+}
+
+/**
+ * The whole data split of a run, on item labels: subsample each class (seeded) when `maxImagesPerClass` is set,
+ * then the stratified train/validation/test split. Returns item indices (ascending) — the engine and the exported
+ * program both call exactly this.
+ */
+export function splitDataset(labelsPerItem: readonly number[], options: DatasetSplitOptions): SplitIndices & { used: number[] } {
+  const byClass = groupByClass(labelsPerItem);
+  const used: number[] = [];
+  const max = options.maxImagesPerClass;
+  for (const [label, indices] of byClass) {
+    const chosen =
+      max > 0 && indices.length > max
+        ? shuffleInPlace(indices.slice(), createRng(hashSeed(options.seed, label, 0x5ab)))
+            .slice(0, max)
+            .sort((a, b) => a - b)
+        : indices;
+    used.push(...chosen);
+  }
+  used.sort((a, b) => a - b);
+  const split = stratifiedSplit(
+    used.map((i) => labelsPerItem[i]),
+    options,
+  );
+  return {
+    used,
+    train: split.train.map((k) => used[k]),
+    validation: split.validation.map((k) => used[k]),
+    test: split.test.map((k) => used[k]),
+  };
+}
+
+/** The order training items are visited in one epoch (1-based): a seeded shuffle, fresh every epoch. */
+export function epochOrder(count: number, seed: number, epoch: number): number[] {
+  return shuffleInPlace(
+    Array.from({ length: count }, (_, i) => i),
+    createRng(hashSeed(seed, epoch, 0xe9)),
+  );
 }

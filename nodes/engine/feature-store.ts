@@ -74,6 +74,11 @@ export class FeatureStore {
 
   constructor(readonly maxBytes = DEFAULT_FEATURE_STORE_BYTES) {}
 
+  /** Whether an entry exists (does not count as a hit or miss, does not refresh recency). */
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
   get(key: string): CachedFeatures | undefined {
     const entry = this.entries.get(key);
     if (!entry) {

@@ -7,6 +7,8 @@ import type { InputScaling, ModelSource, Plan } from '../core/plan';
 import type { BackendName, RunEvent, RunResult } from './types';
 import type { ModelFolderMeta } from '../pretrained-model/catalog';
 import type { FeatureStore } from './feature-store';
+import type { PlanOverrides } from './overrides';
+import type { TrialPlanner } from './trial-planner';
 
 /** RGB pixels, row-major, 3 bytes per pixel. */
 export interface DecodedImage {
@@ -74,6 +76,11 @@ export interface RunPlanOptions {
   /** Trunk features shared across runs (hyperparameter trials): the cached path reads features from it when an
    * entry matches the plan's trunk/freeze/augmentation/dataset settings, and stores what it computes. */
   featureStore?: FeatureStore;
+  /** Dataset/seed/epoch overrides, applied to the plan and to every tuning trial's plan (nodes/engine/overrides.ts). */
+  overrides?: PlanOverrides;
+  /** Plans a hyperparameter trial (needed for tuning plans): nodes/compiler/trial-plan.ts `planTrial` in Node, the
+   * pre-compiled trials in the worker. */
+  planTrial?: TrialPlanner;
 }
 
 /** The trained classifier handed to `RunPlanOptions.onTrainedModel`. */

@@ -9,21 +9,17 @@ import type { Plan } from '../core/plan';
 import type { EngineHost, RunPlan, RunPlanOptions } from './host';
 import type { RunEvent, RunResult } from './types';
 import { FeatureStore } from './feature-store';
+import { applyPlanOverrides, type PlanOverrides } from './overrides';
 import { correctnessString } from './stats/compare';
 import { spread, type Spread } from './stats/repeat-stats';
 
-export interface RunOverrides {
-  splitSeed?: number;
-  trainSeed?: number;
-  dataset?: string;
-}
+export type RunOverrides = Pick<PlanOverrides, 'splitSeed' | 'trainSeed' | 'dataset'>;
 
-/** The plan with other seeds/dataset, also written into its graph (the tuner recompiles trials from the graph). */
+/** The plan with other seeds/dataset (the engine's overrides), also written into its graph so anything that
+ * re-plans from the graph (tuning trials, the history's "re-run") sees the same seeds. Pass the same overrides as
+ * `RunPlanOptions.overrides` too: the engine applies them to every trial. */
 export function applyRunOverrides(plan: Plan, o: RunOverrides): Plan {
-  const next: Plan = structuredClone(plan);
-  if (o.splitSeed !== undefined) next.dataset.splitSeed = o.splitSeed;
-  if (o.trainSeed !== undefined) next.train.seed = o.trainSeed;
-  if (o.dataset !== undefined) next.dataset.datasetId = o.dataset;
+  const next: Plan = structuredClone(applyPlanOverrides(plan, o));
   for (const node of next.graph.nodes) {
     if (node.id === next.nodeIds.dataset) {
       if (o.splitSeed !== undefined) node.params.splitSeed = o.splitSeed;
@@ -85,6 +81,7 @@ export async function runRepeated(plan: Plan, host: EngineHost, runPlan: RunPlan
   for (let i = 0; i < seeds.length; i++) {
     const result = await runPlan(applyRunOverrides(plan, seeds[i]), host, {
       ...rest,
+      overrides: seeds[i],
       featureStore,
       onEvent: (event) => onEvent?.(i, event),
     });

@@ -10,7 +10,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { activateBackend, createNodeHost, tf } from './host-node';
 import { runPlan } from './run';
 import { FeatureStore } from './feature-store';
-import { searchTrials, trialMetric } from './tune';
+import { trialMetric } from './tune';
+import { planTrial, searchTrials } from '../compiler/trial-plan';
 import { RunError, type RunEvent, type RunResult, type TrialRecord } from './types';
 import type { TrainedModel } from './host';
 import { buildShapesCnn } from '../../scripts/shapes-cnn';
@@ -100,7 +101,7 @@ describe('hyperparameter search on the real engine', () => {
     expect(plan.tune?.dimensions).toHaveLength(2);
     const events: RunEvent[] = [];
     const store = new FeatureStore();
-    const result = await runPlan(plan, host(), { onEvent: (e) => events.push(e), featureStore: store });
+    const result = await runPlan(plan, host(), { planTrial, onEvent: (e) => events.push(e), featureStore: store });
 
     const tuneSummary = result.tune!;
     expect(tuneSummary.trials).toHaveLength(6);
@@ -125,12 +126,12 @@ describe('hyperparameter search on the real engine', () => {
     expect(best.metric).toBe(maxMetric);
     expect(result.evaluation.testSize).toBe(result.splitSizes.test);
     expect(result.evaluation.testSize).toBeGreaterThan(0);
-    expect(trialMetric(result, 'val_accuracy', plan.train)).toBeCloseTo(best.metric!, 10);
+    expect(trialMetric(result, 'val_accuracy')).toBeCloseTo(best.metric!, 10);
 
     // The default configuration trained as a plain Train node gives the same validation accuracy as its trial
     // (trials are real trainings of their config) and the search's winner is at least as good.
     const baseline = await runPlan(defaultPlan(), host(), { onEvent: () => {} });
-    const baselineVal = trialMetric(baseline, 'val_accuracy', defaultPlan().train)!;
+    const baselineVal = trialMetric(baseline, 'val_accuracy')!;
     const defaultTrial = tuneSummary.trials.find(
       (t) => t.config['tune.learningRate'] === 0.001 && t.config['head.hiddenUnits'] === 64,
     )!;
@@ -149,7 +150,7 @@ describe('hyperparameter search on the real engine', () => {
     ];
     const run = async (seed: number) => {
       const plan = compile(searchGraph({ strategy: 'random', maxTrials: 3, tuneSeed: seed, epochs: 3 }, dims));
-      return runPlan(plan, host(), { onEvent: () => {} });
+      return runPlan(plan, host(), { planTrial, onEvent: () => {} });
     };
     const a = await run(5);
     const b = await run(5);
@@ -172,7 +173,7 @@ describe('hyperparameter search on the real engine', () => {
         { nodeId: 'tune', param: 'optimizer', values: ['adam', 'sgd'] },
       ]),
     );
-    const result = await runPlan(plan, host(), { onEvent: () => {} });
+    const result = await runPlan(plan, host(), { planTrial, onEvent: () => {} });
     const trials = result.tune!.trials;
     expect(trials).toHaveLength(9);
     const done = trials.filter((t) => t.status === 'done');
@@ -192,7 +193,7 @@ describe('hyperparameter search on the real engine', () => {
     // Winner handed over once; every other trial's model disposed.
     const before = tf.memory().numTensors;
     const handed: TrainedModel[] = [];
-    const result = await runPlan(plan, host(), { onEvent: () => {}, onTrainedModel: (m) => handed.push(m) });
+    const result = await runPlan(plan, host(), { planTrial, onEvent: () => {}, onTrainedModel: (m) => handed.push(m) });
     expect(handed).toHaveLength(1);
     const probs = tf.tidy(() => handed[0]!.model.predict(tf.zeros([1, ...handed[0]!.inputSize, 3])) as tf.Tensor);
     expect(probs.shape).toEqual([1, result.labels.length]);
@@ -204,7 +205,7 @@ describe('hyperparameter search on the real engine', () => {
     const events: RunEvent[] = [];
     let error: unknown = null;
     try {
-      await runPlan(plan, host(), {
+      await runPlan(plan, host(), { planTrial,
         signal: controller.signal,
         onTrainedModel: (m) => m.model.dispose(),
         onEvent: (e) => {
@@ -230,7 +231,7 @@ describe('hyperparameter search on the real engine', () => {
     const plan = compile(searchGraph({ strategy: 'grid', epochs: 2 }, DIMENSIONS));
     // Below the node's 0.5-minute minimum on purpose: the budget is gone once the first trial has finished.
     plan.tune!.maxMinutes = 0.0001;
-    const result = await runPlan(plan, host(), { onEvent: () => {} });
+    const result = await runPlan(plan, host(), { planTrial, onEvent: () => {} });
     const trials = result.tune!.trials;
     expect(trials[0]!.status).toBe('done');
     expect(result.tune!.bestTrialId).toBe(1);

@@ -1,6 +1,6 @@
 /**
- * The hyperparameter search runner. For each trial: override the searched params in the graph, recompile it into
- * the trial's own Plan, train it through the engine, and stream a TrialRecord ('trial' event). Trunk features are
+ * The hyperparameter search runner. For each trial: plan it (the caller's TrialPlanner overrides the searched params
+ * in the graph and recompiles it; the engine never imports the compiler), apply the run's PlanOverrides, train it through the engine, and stream a TrialRecord ('trial' event). Trunk features are
  * shared across trials through a FeatureStore whenever the trunk/freeze/augmentation/dataset settings are the same,
  * so a search over head/optimiser settings costs little more than one run.
  *
@@ -8,8 +8,8 @@
  * test split stays an honest estimate. Trials keep the plan's training seed, so they differ only by their config
  * and the search is reproducible for a seed.
  */
-import type { Plan, TrainPlan } from '../core/plan';
-import { compileGraph, withParamOverrides } from '../compiler';
+import type { Plan } from '../core/plan';
+import { applyPlanOverrides } from './overrides';
 import type { EngineHost, RunPlan, RunPlanOptions, TrainedModel } from './host';
 import { RunError, type RunEvent, type RunResult, type TrialRecord, type TuneSummary } from './types';
 import { FeatureStore } from './feature-store';
@@ -22,50 +22,27 @@ import {
   type TrialConfig,
   type TuneMetric,
 } from '../hyperparameter-tune/search';
+import type { TrialPlanner } from './trial-planner';
 
 /** Errors that belong to one configuration (the search goes on); anything else fails every trial alike. */
 const TRIAL_SPECIFIC_ERRORS = new Set<RunError['kind']>(['nan-loss', 'out-of-memory', 'input-shape', 'model-invalid']);
 
 export interface TuneRunOptions extends RunPlanOptions {
+  /** Plans each trial (the compiler's planTrial, or pre-compiled trials in the worker). */
+  planTrial: TrialPlanner;
   /** Share trunk features across trials (default true) through `featureStore`, or a fresh store for this search
    * when none is given. False: each trial computes its own (the naive baseline the benchmark compares against). */
   shareFeatures?: boolean;
 }
 
-/** The Plan of one trial: the search graph with the trial's values, recompiled, without tuning. */
-export function trialPlan(plan: Plan, config: TrialConfig): Plan {
-  const overrides = Object.entries(config).map(([key, value]) => ({ ...parseDimensionKey(key), value }));
-  const compiled = compileGraph(withParamOverrides(plan.graph, overrides));
-  if (!compiled.ok) {
-    const first = compiled.errors[0];
-    throw new RunError(
-      `This trial's settings do not compile: ${first?.message ?? 'unknown problem'}`,
-      'internal',
-      first?.nodeId ?? plan.nodeIds.train,
-    );
-  }
-  return { ...compiled.plan, tune: null };
-}
-
-/** Every trial's config and Plan, in search order (what the search would run without a time budget or halving). */
-export function searchTrials(plan: Plan): Array<{ id: number; config: TrialConfig; plan: Plan }> {
-  if (!plan.tune) throw new Error('not a tuning plan');
-  return configsForPlan(plan.tune).map((config, i) => ({ id: i + 1, config, plan: trialPlan(plan, config) }));
-}
-
-/** The validation metric of the weights a run ended with: the restored best epoch after early stopping, else the
- * last epoch. Null when there is no validation split (or it produced no value). */
-export function trialMetric(result: RunResult, metric: TuneMetric, train: TrainPlan): number | null {
-  const value = (e: RunResult['epochs'][number]) => (metric === 'val_loss' ? e.valLoss : e.valAccuracy);
-  const epochs = result.epochs.filter((e) => value(e) !== null && Number.isFinite(value(e)!));
-  if (epochs.length === 0) return null;
-  const stoppedEarly = train.earlyStoppingPatience > 0 && result.epochs.length < train.epochs;
-  if (stoppedEarly) {
-    // The engine restores the epoch with the lowest validation loss.
-    const kept = epochs.reduce((a, b) => ((b.valLoss ?? Infinity) < (a.valLoss ?? Infinity) ? b : a));
-    return value(kept);
-  }
-  return value(epochs[epochs.length - 1]!);
+/** The validation metric of the weights a run ended with: the epoch the engine kept (RunResult.keptEpoch — the
+ * best epoch after early stopping, by the one early-stopping rule), else the last epoch. Null when there is no
+ * validation split (or it produced no value). */
+export function trialMetric(result: RunResult, metric: TuneMetric): number | null {
+  const kept = result.epochs.find((e) => e.epoch === result.keptEpoch) ?? result.epochs[result.epochs.length - 1];
+  if (!kept) return null;
+  const value = metric === 'val_loss' ? kept.valLoss : kept.valAccuracy;
+  return value !== null && Number.isFinite(value) ? value : null;
 }
 
 interface Job {
@@ -211,7 +188,8 @@ export async function runTune(plan: Plan, host: EngineHost, options: TuneRunOpti
       let tp = plans.get(job.trialId);
       if (!tp) {
         try {
-          tp = trialPlan(plan, record.config);
+          // Overrides (CLI --dataset, repeat seeds…) apply to every trial: trials are re-planned from the graph.
+          tp = applyPlanOverrides(options.planTrial(plan, record.config), options.overrides);
           plans.set(job.trialId, tp);
         } catch (error) {
           const e = error instanceof RunError ? error : new RunError(String(error), 'internal', tuneNode);
@@ -290,7 +268,7 @@ export async function runTune(plan: Plan, host: EngineHost, options: TuneRunOpti
                 }
               : undefined,
         });
-        const value = trialMetric(result, metric, runPlan.train);
+        const value = trialMetric(result, metric);
         record.ms += Date.now() - trialStart;
         record.epochs = result.epochs.length;
         record.metric = value;

@@ -4,6 +4,8 @@
  * Plain serialisable data only (crosses postMessage).
  */
 import type { Plan } from '../core/plan';
+import type { PlannedTrials } from './trial-planner';
+import type { PlanOverrides } from './overrides';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
@@ -36,6 +38,16 @@ export interface MisclassifiedExample {
   thumbnail: string | null;
 }
 
+/** One test image's prediction. `index` = position in the test split, `id` = the file identity the split
+ * fingerprint hashes (ImageSource item name). */
+export interface TestPrediction {
+  index: number;
+  id: string;
+  trueClass: number;
+  predictedClass: number;
+  probabilities: number[];
+}
+
 export interface Evaluation {
   accuracy: number;
   loss: number;
@@ -45,18 +57,8 @@ export interface Evaluation {
   confusionMatrix: number[][];
   testSize: number;
   misclassified: MisclassifiedExample[];
-  /** Every evaluated test image's prediction, in test-split order (paired comparisons need them per image). */
-  predictions?: TestPrediction[];
-}
-
-/** One test image's prediction. `index` = position in the test split; `id` = the file's identity used by the
- * split fingerprint. */
-export interface TestPrediction {
-  index: number;
-  id: string;
-  trueClass: number;
-  predictedClass: number;
-  probabilities: number[];
+  /** Every test image's prediction, in test-split order. */
+  predictions: TestPrediction[];
 }
 
 export interface RunResult {
@@ -73,6 +75,10 @@ export interface RunResult {
   evaluation: Evaluation;
   labels: string[];
   splitSizes: { train: number; validation: number; test: number };
+  /** Short hash of the sorted test-set file identities: equal fingerprints = the same test images. */
+  splitFingerprint: string;
+  /** Epoch whose weights the model ended with (the best epoch after early stopping, else the last). */
+  keptEpoch?: number;
   /** Set when the run was a hyperparameter search. */
   tune?: TuneSummary;
   /** Files left out: unreadable at listing time (from the ImageSource) or failing to decode during the run. */
@@ -85,9 +91,6 @@ export interface RunResult {
   inputScaling?: 'minus1to1' | 'zero1' | 'raw255';
   /** [height, width] images were resized to. */
   inputSize?: [number, number];
-  /** Identity of the test set (dataset + the files in the test split, in order): equal fingerprints = the same
-   * test images, so two runs can be compared image by image. */
-  splitFingerprint?: string;
 }
 
 export interface TrialRecord {
@@ -165,6 +168,10 @@ export interface RunOptions {
   randomTrunk?: boolean;
   /** Share trunk features with earlier runs of this worker (repeats, re-runs on the same split). */
   reuseFeatures?: boolean;
+  /** Tuning plans: every trial compiled on the page (the worker never imports the compiler). */
+  plannedTrials?: PlannedTrials;
+  /** Dataset/seed/epoch overrides (nodes/engine/overrides.ts). */
+  overrides?: PlanOverrides;
 }
 
 export type WorkerResponse = { runId: string; event: RunEvent };

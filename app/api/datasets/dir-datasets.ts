@@ -3,7 +3,8 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { IMAGE_EXTENSIONS, isSafeSegment, resolveInside } from './fs-safe';
+import { isSafeSegment, resolveInside } from './fs-safe';
+import { listClassFolders, type ClassFolderListing } from '@/nodes/dataset/folder-node';
 
 export function datasetsRoot(): string {
   return path.resolve(process.env.DATASETS_DIR || './datasets');
@@ -13,6 +14,7 @@ export interface DirDatasetListing {
   id: string;
   name: string;
   title: string;
+  /** Per class, its files as paths inside the class folder ('/'-separated; nested folders belong to the class). */
   classes: Array<{ name: string; files: string[] }>;
   /** Files that are not usable images, with the reason (shown to the user, never silently dropped). */
   skipped: Array<{ name: string; reason: string }>;
@@ -30,42 +32,45 @@ export async function listDirDatasetNames(): Promise<string[]> {
   }
 }
 
-/** Listing of one dataset folder, or null when it does not exist / is not a class-folder dataset. */
+/** Listings by folder, reused while no class folder changed (listing checks every file's header). */
+const listingCache = new Map<string, { stamp: string; listing: ClassFolderListing }>();
+
+/** Modification times of the dataset folder and its class folders: adding/removing files changes them. */
+async function folderStamp(dir: string): Promise<string> {
+  const entries = await fs.readdir(dir, { withFileTypes: true });
+  const parts = [String((await fs.stat(dir)).mtimeMs)];
+  for (const e of entries) {
+    const stat = await fs.stat(path.join(dir, e.name)).catch(() => null);
+    if (stat?.isDirectory()) parts.push(`${e.name}:${stat.mtimeMs}`);
+  }
+  return parts.join('|');
+}
+
+/**
+ * Listing of one dataset folder, or null when it does not exist / has no class folder with images. The files are
+ * decided by the one class-folder rule (`listClassFolders`, nodes/dataset/folder-node.ts) that the CLI and the Node
+ * host use too, so `dir:<name>` means the same images everywhere.
+ */
 export async function readDirDataset(name: string): Promise<DirDatasetListing | null> {
   const dir = await resolveInside(datasetsRoot(), [name]);
   if (!dir) return null;
-  let entries;
+  let listing: ClassFolderListing;
   try {
-    entries = await fs.readdir(dir, { withFileTypes: true });
+    const stamp = await folderStamp(dir);
+    const cached = listingCache.get(dir);
+    if (cached && cached.stamp === stamp) {
+      listing = cached.listing;
+    } else {
+      listing = await listClassFolders(dir);
+      listingCache.set(dir, { stamp, listing });
+    }
   } catch {
     return null;
   }
-  const classes: DirDatasetListing['classes'] = [];
-  const skipped: DirDatasetListing['skipped'] = [];
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    if (entry.name.startsWith('.')) continue;
-    if (!entry.isDirectory()) continue; // LICENSE.txt, SOURCE.md etc. next to the class folders are not data
-    if (!isSafeSegment(entry.name)) continue;
-    const files: string[] = [];
-    const classEntries = await fs.readdir(path.join(dir, entry.name), { withFileTypes: true });
-    for (const f of classEntries.sort((a, b) => a.name.localeCompare(b.name))) {
-      if (f.name.startsWith('.')) continue;
-      const rel = `${entry.name}/${f.name}`;
-      if (f.isDirectory()) {
-        skipped.push({ name: rel, reason: 'nested folder (only <class>/<image> is read)' });
-      } else if (!IMAGE_EXTENSIONS.has(path.extname(f.name).toLowerCase())) {
-        skipped.push({ name: rel, reason: `not an image file (${path.extname(f.name) || 'no extension'})` });
-      } else if (!isSafeSegment(f.name)) {
-        skipped.push({ name: rel, reason: 'unsupported file name' });
-      } else {
-        files.push(f.name);
-      }
-    }
-    if (files.length > 0) classes.push({ name: entry.name, files });
-    else skipped.push({ name: entry.name, reason: 'class folder holds no images' });
-  }
-  if (classes.length === 0) return null;
-  return { id: `dir:${name}`, name, title: titleFromName(name), classes, skipped };
+  if (listing.labels.length === 0) return null;
+  const classes: DirDatasetListing['classes'] = listing.labels.map((label) => ({ name: label, files: [] }));
+  for (const item of listing.items) classes[item.label].files.push(item.name.slice(listing.labels[item.label].length + 1));
+  return { id: `dir:${name}`, name, title: titleFromName(name), classes, skipped: listing.skipped };
 }
 
 export function titleFromName(name: string): string {

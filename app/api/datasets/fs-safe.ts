@@ -51,7 +51,6 @@ export function contentTypeFor(file: string): string {
   return CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
 }
 
-export const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.gif', '.webp', '.bmp', '.avif']);
 
 /** Stream a file with headers that keep cross-origin isolation (COEP require-corp) working. */
 export async function serveFile(file: string, cacheSeconds: number): Promise<Response> {

@@ -4,9 +4,9 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
 import { MODEL_CATALOG, isSafeModelId, type ModelFolderMeta } from '@/nodes/pretrained-model/catalog';
 import { resolveInside } from '../datasets/fs-safe';
+import { parseGraftJson } from '@/nodes/pretrained-model/model-files';
 
 export function modelsRoot(): string {
   return path.resolve(process.env.MODELS_DIR || './models');
@@ -27,21 +27,9 @@ export interface ModelListEntry {
   inCatalog: boolean;
 }
 
-const FolderMetaSchema = z
-  .object({
-    title: z.string().max(200).optional(),
-    description: z.string().max(2000).optional(),
-    inputSize: z.tuple([z.number().int().positive(), z.number().int().positive()]).optional(),
-    inputScaling: z.enum(['minus1to1', 'zero1', 'raw255']).optional(),
-    defaultTruncation: z.string().max(200).optional(),
-    labels: z.array(z.string()).optional(),
-  })
-  .loose();
-
 async function readFolderMeta(dir: string): Promise<ModelFolderMeta | null> {
   try {
-    const parsed = FolderMetaSchema.safeParse(JSON.parse(await fs.readFile(path.join(dir, 'graft.json'), 'utf8')));
-    return parsed.success ? parsed.data : null;
+    return parseGraftJson(JSON.parse(await fs.readFile(path.join(dir, 'graft.json'), 'utf8')));
   } catch {
     return null;
   }

@@ -29,7 +29,7 @@ export function IncludeTrainedModel() {
   const hasModel = useRunStore((s) => s.hasTrainedModel);
   const result = useRunStore((s) => s.main?.result ?? null);
   const [info, setInfo] = useState<TrainedModelInfo | null>(null);
-  const [phase, setPhase] = useState<{ kind: 'idle' | 'busy' | 'done' | 'error'; text: string | null }>({ kind: 'idle', text: null });
+  const [phase, setPhase] = useState<{ kind: 'idle' | 'busy' | 'done' | 'error'; text: string | null; turningOn?: boolean }>({ kind: 'idle', text: null });
   const id = useId();
 
   useEffect(() => {
@@ -50,11 +50,11 @@ export function IncludeTrainedModel() {
   const include = async () => {
     const plan = getLastTrainedPlan();
     if (!token || !result || !plan) return;
-    setPhase({ kind: 'busy', text: 'Packing the trained weights…' });
+    setPhase({ kind: 'busy', text: 'Packing the trained weights…', turningOn: true });
     try {
       const record = runRecordOf(result, plan, useRepeatStore.getState().runs);
       const packed = await getEngineClient().request('pack-trained-model', { run: record });
-      setPhase({ kind: 'busy', text: `Uploading ${formatBytes(packed.bytes.byteLength)}…` });
+      setPhase({ kind: 'busy', text: `Uploading ${formatBytes(packed.bytes.byteLength)}…`, turningOn: true });
       const saved = await uploadTrainedModel(graphId, token, version, packed.bytes);
       setInfo(saved);
       setPhase({
@@ -70,7 +70,7 @@ export function IncludeTrainedModel() {
 
   const remove = async () => {
     if (!token) return;
-    setPhase({ kind: 'busy', text: 'Removing the trained model…' });
+    setPhase({ kind: 'busy', text: 'Removing the trained model…', turningOn: false });
     try {
       await deleteTrainedModel(graphId, token);
       setInfo(null);
@@ -92,7 +92,7 @@ export function IncludeTrainedModel() {
         <input
           id={id}
           type="checkbox"
-          checked={info !== null}
+          checked={busy ? phase.turningOn === true : info !== null}
           disabled={busy || !token || (!info && (!hasModel || !result))}
           aria-describedby={`${id}-desc`}
           onChange={(e) => void (e.target.checked ? include() : remove())}

@@ -296,6 +296,7 @@ export async function attachRunResults(result: RunResult, extra: { datasetId?: s
     totalMs: result.totalMs,
     imagesPerSecond: result.imagesPerSecond,
     splitSizes: result.splitSizes,
+    splitFingerprint: result.splitFingerprint,
     tune: result.tune,
     ...extra,
   };

@@ -39,6 +39,12 @@ export function EvaluationPanel({ result }: { result: RunResult }) {
           </span>
           <span className={styles.statLabel}>train / validation / test images</span>
         </div>
+        <div className={styles.stat}>
+          <span className={styles.statValue} data-testid="split-fingerprint">
+            <code>{result.splitFingerprint}</code>
+          </span>
+          <span className={styles.statLabel}>test set fingerprint (same value = same test images)</span>
+        </div>
       </div>
       <div className={styles.evalGrid}>
         <PerClassTable result={result} />

@@ -55,6 +55,7 @@ export function HistoryTable() {
               <th scope="col">Test accuracy</th>
               <th scope="col">Backend</th>
               <th scope="col">Path</th>
+              <th scope="col">Test set</th>
               <th scope="col">Training time</th>
               <th scope="col">Setup</th>
             </tr>
@@ -77,6 +78,7 @@ export function HistoryTable() {
                 </td>
                 <td>{e.backend ?? '—'}{e.featureBackend && e.featureBackend !== e.backend ? ` (features ${e.featureBackend})` : ''}</td>
                 <td>{e.path ?? '—'}</td>
+                <td><code>{e.splitFingerprint ?? '—'}</code></td>
                 <td>{duration(e.trainMs)}</td>
                 <td className={styles.setupCell}>{e.summary}</td>
               </tr>

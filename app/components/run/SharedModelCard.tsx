@@ -96,9 +96,10 @@ export function SharedModelCard() {
       setCheck({ kind: 'result', ok: null, text: `The graph does not compile here: ${compiled.errors[0]?.message ?? 'unknown problem'}.` });
       return;
     }
-    const plan = applyRunOverrides(compiled.plan, { splitSeed: run.splitSeed, trainSeed: run.trainSeed, dataset: run.datasetId });
+    const overrides = { splitSeed: run.splitSeed, trainSeed: run.trainSeed, dataset: run.datasetId };
+    const plan = applyRunOverrides(compiled.plan, overrides);
     setCheck({ kind: 'running' });
-    const launched = launchRun('main', { plan, reuseFeatures: true, summarySuffix: ' · re-run to check the author’s result' });
+    const launched = launchRun('main', { plan, overrides, reuseFeatures: true, summarySuffix: ' · re-run to check the author’s result' });
     if (!launched) {
       setCheck({ kind: 'idle' });
       return;

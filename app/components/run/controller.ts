@@ -13,6 +13,7 @@ import { appendHistory, historyKey } from './history';
 import { trustFields } from './trustHistory';
 import { useRepeatStore } from './repeatStore';
 import type { Plan } from '@/nodes/core/plan';
+import type { PlanOverrides } from '@/nodes/engine/overrides';
 
 let active: { kind: RunKind; handle: RunHandle } | null = null;
 /** Plan of the last successful main run: the classifier the worker keeps was trained by it (share run record). */
@@ -71,6 +72,8 @@ export interface LaunchOptions {
   plan?: Plan;
   /** Share trunk features with earlier runs in this tab (same split + trunk ⇒ no recomputation). */
   reuseFeatures?: boolean;
+  /** Seeds/dataset the engine applies to the plan and to every tuning trial. */
+  overrides?: PlanOverrides;
   /** false = the caller records history itself (a repeat records one entry for all its runs). */
   recordHistory?: boolean;
   /** Extra history fields (e.g. a note). */
@@ -103,7 +106,7 @@ export function launchRun(kind: RunKind = 'main', opts: LaunchOptions = {}): Pro
   const client = getEngineClient();
   const nodeIds = Object.values(plan.nodeIds).filter((v): v is string => typeof v === 'string');
   const sink = makeSink(kind);
-  const handle = client.run(plan, { randomTrunk: kind === 'scratch', reuseFeatures: opts.reuseFeatures }, sink);
+  const handle = client.run(plan, { randomTrunk: kind === 'scratch', reuseFeatures: opts.reuseFeatures, overrides: opts.overrides }, sink);
   active = { kind, handle };
   store.beginSession(kind, handle.runId, graph.name, nodeIds);
   if (kind === 'main') store.setHasTrainedModel(false);
@@ -146,6 +149,7 @@ export function historyEntryOf(
     epochs: r?.epochs.length ?? session.epochs.length,
     trainMs: r?.trainMs ?? null,
     imagesPerSecond: r?.imagesPerSecond ?? null,
+    splitFingerprint: r?.splitFingerprint ?? null,
     status: final.type === 'done' ? 'done' : session.status,
     summary: describePlan(plan) + summarySuffix,
     ...trustFields(r, plan),

@@ -22,6 +22,7 @@ const EntrySchema = z.object({
   epochs: z.number(),
   trainMs: z.number().nullable(),
   imagesPerSecond: z.number().nullable(),
+  splitFingerprint: z.string().nullable().optional(),
   status: z.enum(['running', 'done', 'error', 'cancelled']),
   summary: z.string(),
   trust: TrustRecordSchema.optional(),

@@ -34,7 +34,7 @@ export async function startRepeat(count: number): Promise<void> {
   let last: LaunchOutcome | null = null;
   for (let i = 0; i < seeds.length; i++) {
     repeat.setState({ index: i });
-    const launched = launchRun('main', { plan: applyRunOverrides(plan, seeds[i]), reuseFeatures: true, recordHistory: false });
+    const launched = launchRun('main', { plan: applyRunOverrides(plan, seeds[i]), overrides: seeds[i], reuseFeatures: true, recordHistory: false });
     if (!launched) {
       repeat.setState({ status: 'error', error: 'Another run is in progress.' });
       break;
@@ -73,7 +73,7 @@ export async function rerunOnSplit(graph: GraftGraph, overrides: RunOverrides): 
   const compiled = compileGraph(graph);
   if (!compiled.ok) return `That run's graph no longer compiles: ${compiled.errors[0]?.message ?? 'unknown problem'}.`;
   useRepeatStore.getState().reset();
-  const launched = launchRun('main', { plan: applyRunOverrides(compiled.plan, overrides), reuseFeatures: true, summarySuffix: ` · re-run on split seed ${overrides.splitSeed}` });
+  const launched = launchRun('main', { plan: applyRunOverrides(compiled.plan, overrides), overrides, reuseFeatures: true, summarySuffix: ` · re-run on split seed ${overrides.splitSeed}` });
   if (!launched) return 'Another run is in progress.';
   const outcome = await launched;
   if (outcome.final.type !== 'done' || !outcome.entry) return outcome.final.type === 'error' ? outcome.final.message : 'The re-run did not finish.';

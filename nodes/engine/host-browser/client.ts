@@ -5,6 +5,7 @@
  */
 import type { Plan } from '../../core/plan';
 import type { RunEvent, RunOptions } from '../types';
+import { planAllTrials } from '../../compiler/trial-plan';
 import type { HelperReplies, HelperRequest, PageToWorker, WorkerToPage } from './protocol';
 
 type HelperType = HelperRequest['type'];
@@ -86,7 +87,9 @@ export class EngineClient {
         }
       });
     });
-    this.send({ type: 'run', runId, plan, options });
+    // A search's trials are compiled here, on the page, so the worker never needs the compiler.
+    const withTrials = plan.tune && !options.plannedTrials ? { ...options, plannedTrials: planAllTrials(plan) } : options;
+    this.send({ type: 'run', runId, plan, options: withTrials });
     return {
       runId,
       finished,

@@ -1,6 +1,7 @@
 /**
  * ImageSource for `dir:<name>` datasets: the listing and the image files come from /api/datasets (served from
- * DATASETS_DIR); images are decoded in the worker.
+ * DATASETS_DIR, listed by the same class-folder rule as the CLI: nodes/dataset/folder-node.ts `listClassFolders`);
+ * images are decoded in the worker. Item names are `<class>/<path>`, as in Node, so split fingerprints agree.
  */
 import { z } from 'zod';
 import type { ImageSource } from '../host';
@@ -35,7 +36,9 @@ export async function openDirDataset(name: string, origin: string, nodeId: strin
   listing.classes.forEach((c, label) => {
     for (const file of c.files) {
       items.push({ label, name: `${c.name}/${file}` });
-      urls.push(`${origin}/api/datasets/${encodeURIComponent(name)}/${encodeURIComponent(c.name)}/${encodeURIComponent(file)}`);
+      // `file` may be nested ('sub/x.jpg'): encode each path segment.
+      const filePath = file.split('/').map(encodeURIComponent).join('/');
+      urls.push(`${origin}/api/datasets/${encodeURIComponent(name)}/${encodeURIComponent(c.name)}/${filePath}`);
     }
   });
   return {

@@ -11,8 +11,9 @@ import type { ModelSource, Plan } from '../../core/plan';
 import type { ModelFolderMeta } from '../../pretrained-model/catalog';
 import { RunError, type BackendName } from '../types';
 import { catalogEntry } from '../../pretrained-model/catalog';
+import { modelJsonProblem } from '../../pretrained-model/model-files';
 import { syntheticImageSource, isSyntheticDatasetId } from '../../dataset/synthetic';
-import { decideBackends, looksSoftware, type BackendCapabilities } from './backends';
+import { decideBackends, looksSoftware, type BackendCapabilities } from '../backend-policy';
 import { openDirDataset } from './dir-source';
 import { openSharedDataset } from './shared-source';
 import { rgbToDataUrl } from './decode';
@@ -116,13 +117,8 @@ export async function loadLayersModelFrom(source: ModelSource, nodeId: string | 
   } catch {
     throw new RunError(`${describe} is not a model.json file (not JSON).`, 'model-invalid', nodeId);
   }
-  const format = (json as { format?: unknown } | null)?.format;
-  if (format === 'graph-model') {
-    throw new RunError(`${describe} is a TensorFlow.js graph model; Graft needs a Layers model it can cut and fine-tune.`, 'model-invalid', nodeId);
-  }
-  if (!json || typeof json !== 'object' || !('modelTopology' in json)) {
-    throw new RunError(`${describe} is not a TensorFlow.js Layers model.json (no "modelTopology").`, 'model-invalid', nodeId);
-  }
+  const problem = modelJsonProblem(json, describe);
+  if (problem) throw new RunError(problem, 'model-invalid', nodeId);
   try {
     return await tf.loadLayersModel(url);
   } catch (e) {

@@ -5,6 +5,7 @@
  */
 import { unzipSync } from 'fflate';
 import { z } from 'zod';
+import { modelJsonProblem } from '../../pretrained-model/model-files';
 
 export interface UploadedFile {
   name: string;
@@ -99,12 +100,11 @@ export function parseModelUpload(files: UploadedFile[], displayName?: string): P
   }
   const parsed = ModelJsonSchema.safeParse(raw);
   if (!parsed.success) {
-    const isGraph = raw && typeof raw === 'object' && (raw as { format?: unknown }).format === 'graph-model';
     return {
       ok: false,
-      error: isGraph
-        ? 'This is a TensorFlow.js graph model; Graft needs a Layers model (Keras-style model.json) to cut and fine-tune.'
-        : 'model.json is not a TensorFlow.js Layers model (expected "modelTopology" and "weightsManifest").',
+      error:
+        modelJsonProblem(raw, 'model.json') ??
+        'model.json is not a TensorFlow.js Layers model (expected "modelTopology" and "weightsManifest").',
     };
   }
   const modelJson = parsed.data;

@@ -10,6 +10,8 @@ import type { Plan, ModelSource } from '../../core/plan';
 import type { TrainedModel } from '../host';
 import { RunError, type RunEvent, type TensorAccounting, type WorkerRequest } from '../types';
 import { runPlan } from '../run';
+import { plannerFromList } from '../trial-planner';
+import { isOutOfMemory } from '../errors';
 import { augmentBatch } from '../../augment-data/augment';
 import { createRng } from '../../dataset/split';
 import { guessTruncationLayer, catalogEntry, scalingToAffine } from '../../pretrained-model/catalog';
@@ -85,6 +87,8 @@ async function executeRun(msg: Extract<WorkerRequest, { type: 'run' }>, controll
         signal: controller.signal,
         randomTrunk,
         featureStore: msg.options?.reuseFeatures ? reusableFeatures : undefined,
+        overrides: msg.options?.overrides,
+        planTrial: plannerFromList(msg.options?.plannedTrials ?? []),
         onTrainedModel: (t) => {
           if (randomTrunk) {
             t.model.dispose(); // the from-scratch baseline is only for comparison
@@ -145,8 +149,7 @@ function tensorsExcludingKeptModels(): { count: number; keptModel: number; inspe
 }
 
 function classifyError(err: Error | undefined): 'out-of-memory' | 'internal' {
-  const message = String(err?.message ?? '');
-  return /out of memory|OOM|allocation|Failed to allocate/i.test(message) ? 'out-of-memory' : 'internal';
+  return isOutOfMemory(err) ? 'out-of-memory' : 'internal';
 }
 
 // ---------------------------------------------------------------- helpers

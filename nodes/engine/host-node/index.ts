@@ -13,6 +13,15 @@ import type { BackendSelection, DecodedImage, EngineHost, ImageSource } from '..
 import { RunError, type BackendName } from '../types';
 import { catalogEntry, isSafeModelId, type ModelFolderMeta } from '../../pretrained-model/catalog';
 import { resolveDatasetId } from '../../dataset/folder-node';
+import { modelJsonProblem, parseGraftJson } from '../../pretrained-model/model-files';
+import { decideBackends, type BackendCapabilities } from '../backend-policy';
+
+/** What Node offers the shared backend policy: no GPU backends (tfjs-node is not used), WASM and CPU. */
+const NODE_CAPABILITIES: BackendCapabilities = {
+  webgpu: { available: false, software: false, problem: 'not available in Node' },
+  webgl: { available: false, software: false, problem: 'not available in Node' },
+  wasm: { available: true },
+};
 import { fileLoadHandler } from '../../../scripts/tfjs-file-io';
 
 export { tf };
@@ -107,18 +116,8 @@ export function resolveModelLocation(source: ModelSource, options: NodeHostOptio
 }
 
 function checkModelJson(json: unknown, where: string): void {
-  if (!json || typeof json !== 'object' || !('modelTopology' in json)) {
-    throw new RunError(`${where} is not a TensorFlow.js model.json (no "modelTopology").`, 'model-invalid');
-  }
-  const format = (json as { format?: unknown }).format;
-  const topology = (json as { modelTopology?: Record<string, unknown> }).modelTopology;
-  if (format === 'graph-model' || (topology && 'node' in topology && !('model_config' in topology))) {
-    throw new RunError(
-      `${where} is a TensorFlow.js graph model (converted SavedModel). Graft needs a Keras-style LayersModel, ` +
-        'whose layers it can cut, freeze and train.',
-      'model-invalid',
-    );
-  }
+  const problem = modelJsonProblem(json, where);
+  if (problem) throw new RunError(problem, 'model-invalid');
 }
 
 async function fetchWithTimeout(url: string, timeoutMs: number): Promise<Response> {
@@ -190,18 +189,7 @@ function readFolderMeta(location: ModelLocation): ModelFolderMeta | null {
   const file = path.join(path.dirname(location.modelJson), 'graft.json');
   if (!exists(file)) return null;
   try {
-    const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-    const meta: ModelFolderMeta = {};
-    if (Array.isArray(raw.inputSize) && raw.inputSize.length === 2 && raw.inputSize.every((n) => Number.isInteger(n) && n > 0)) {
-      meta.inputSize = [raw.inputSize[0] as number, raw.inputSize[1] as number];
-    }
-    if (raw.inputScaling === 'minus1to1' || raw.inputScaling === 'zero1' || raw.inputScaling === 'raw255') {
-      meta.inputScaling = raw.inputScaling;
-    }
-    const truncation = raw.defaultTruncation ?? raw.truncateAt ?? raw.truncationLayer;
-    if (typeof truncation === 'string') meta.defaultTruncation = truncation;
-    if (typeof raw.title === 'string') meta.title = raw.title;
-    return meta;
+    return parseGraftJson(JSON.parse(fs.readFileSync(file, 'utf8')));
   } catch {
     return null;
   }
@@ -256,30 +244,24 @@ export function createNodeHost(options: NodeHostOptions = {}): EngineHost {
     async selectBackends(plan: Plan, needs): Promise<BackendSelection> {
       const requested = options.backend && options.backend !== 'auto' ? options.backend : plan.train.backend;
       const notes: string[] = [];
-      let wanted: BackendName | 'auto' = requested;
-      if (wanted === 'webgl' || wanted === 'webgpu') {
-        notes.push(`${wanted.toUpperCase()} is not available in Node`);
-        wanted = 'auto';
+      let choice = requested;
+      if (choice === 'webgl' || choice === 'webgpu') {
+        // A graph saved with a browser-only backend still runs here, with the shared policy's automatic choice.
+        notes.push(`${choice.toUpperCase()} is not available in Node, so the automatic choice applies`);
+        choice = 'auto';
       }
-      let train: BackendName;
-      if (needs.trainsConvLayers) {
-        // tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter / DepthwiseConv2dNativeBackpropFilter kernels.
-        if (wanted === 'wasm') notes.push('WASM cannot train convolution layers');
-        train = 'cpu';
-        notes.push('trainable convolution layers → CPU (the only Node backend with their gradients)');
-      } else if (wanted === 'cpu') {
-        train = 'cpu';
-        notes.push('CPU requested');
-      } else {
-        train = 'wasm';
-        notes.push('trunk frozen → trunk features and head training on WASM');
+      const decision = decideBackends(choice, NODE_CAPABILITIES, needs);
+      if (!decision.ok) throw new RunError(decision.message, 'backend', plan.nodeIds.train);
+      let { train, features } = decision;
+      notes.push(decision.reason);
+      for (const name of features ? [features, train] : [train]) {
+        if (await activateBackend(name)) continue;
+        notes.push(`${name} failed to initialise → CPU`);
+        if (name === train) train = 'cpu';
+        else features = null;
       }
-      if (!(await activateBackend(train))) {
-        notes.push(`${train} failed to initialise → CPU`);
-        train = 'cpu';
-        if (!(await activateBackend('cpu'))) throw new RunError('No tfjs backend could be initialised.', 'backend');
-      }
-      return { train, features: null, reason: notes.join('; ') };
+      if (!(await activateBackend(train))) throw new RunError('No tfjs backend could be initialised.', 'backend', plan.nodeIds.train);
+      return { train, features: features === train ? null : features, reason: notes.join('; ') };
     },
     async useBackend(name) {
       if (!(await activateBackend(name))) throw new RunError(`Backend ${name} is not available.`, 'backend');

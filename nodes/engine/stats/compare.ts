@@ -46,8 +46,13 @@ export type Comparison =
   | { kind: 'different-test-sets'; reason: string }
   | { kind: 'not-comparable'; reason: string };
 
-export function correctnessString(predictions: ReadonlyArray<{ trueClass: number; predictedClass: number }>): string {
-  return predictions.map((p) => (p.trueClass === p.predictedClass ? '1' : '0')).join('');
+/** '1'/'0' per test image, ordered by image id: two runs with the same split fingerprint (the same set of test
+ * images) line up image by image even if their test splits listed the images in another order. */
+export function correctnessString(predictions: ReadonlyArray<{ id?: string; index: number; trueClass: number; predictedClass: number }>): string {
+  return [...predictions]
+    .sort((a, b) => (a.id !== undefined && b.id !== undefined && a.id !== b.id ? (a.id < b.id ? -1 : 1) : a.index - b.index))
+    .map((p) => (p.trueClass === p.predictedClass ? '1' : '0'))
+    .join('');
 }
 
 const toBools = (s: string) => Array.from(s, (ch) => ch === '1');

@@ -3,5 +3,4 @@ export * from './mcnemar';
 export * from './bootstrap';
 export * from './repeat-stats';
 export * from './verdict';
-export * from './fingerprint';
 export * from './compare';

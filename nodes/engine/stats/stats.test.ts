@@ -4,12 +4,12 @@ import {
   bootstrapAccuracyDifference,
   compareEntries,
   comparePair,
+  correctnessString,
   formatP,
   mcnemarExact,
   pairedTTest,
   repeatHeadline,
   spread,
-  splitFingerprint,
   tTwoSidedP,
   type ComparableRun,
 } from '.';
@@ -138,11 +138,17 @@ describe('comparisons and verdicts', () => {
     expect(c.paired.meanDifference).toBeCloseTo(0.068, 10);
     expect(c.verdict).toMatch(/^B is better than A on average over 5 paired seeds \(p = 0\.000|p < 0\.001/);
   });
-  it('formats p-values and fingerprints', () => {
+  it('formats p-values', () => {
     expect(formatP(0.0312)).toBe('p = 0.03');
     expect(formatP(0.0004)).toBe('p < 0.001');
     expect(formatP(0.0072)).toBe('p = 0.007');
-    expect(splitFingerprint('d', ['a', 'b'])).toBe(splitFingerprint('d', ['a', 'b']));
-    expect(splitFingerprint('d', ['a', 'b'])).not.toBe(splitFingerprint('d', ['b', 'a']));
+  });
+  it('lines predictions up by image id, whatever order the split listed them in', () => {
+    const preds = [
+      { id: 'b.png', index: 0, trueClass: 0, predictedClass: 1 },
+      { id: 'a.png', index: 1, trueClass: 1, predictedClass: 1 },
+    ];
+    expect(correctnessString(preds)).toBe('10');
+    expect(correctnessString([preds[1], preds[0]])).toBe('10');
   });
 });

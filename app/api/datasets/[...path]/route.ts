@@ -1,11 +1,12 @@
 /**
  * GET /api/datasets/<name>                 → full listing of a DATASETS_DIR class-folder dataset (files + skipped)
- * GET /api/datasets/<name>/<class>/<file>  → one image file
+ * GET /api/datasets/<name>/<class>/<path…> → one image file (nested folders belong to their class)
  * Path segments are validated and resolved inside DATASETS_DIR only (no traversal, no symlink escape).
  */
 import { datasetsRoot, readDirDataset } from '../dir-datasets';
-import { IMAGE_EXTENSIONS, jsonError, resolveInside, serveFile } from '../fs-safe';
-import path from 'node:path';
+import { jsonError, resolveInside } from '../fs-safe';
+import { promises as fs } from 'node:fs';
+import { sniffImageFormat } from '@/nodes/dataset/validate-image';
 
 export const dynamic = 'force-dynamic';
 
@@ -16,13 +17,24 @@ export async function GET(_req: Request, ctx: { params: Promise<{ path: string[]
     if (!listing) return jsonError(404, `No class-folder dataset named "${segments[0]}" in the datasets folder.`);
     return Response.json(listing, { headers: { 'Cache-Control': 'no-store' } });
   }
-  if (segments.length === 3) {
-    if (!IMAGE_EXTENSIONS.has(path.extname(segments[2]).toLowerCase())) return jsonError(404, 'Not an image file.');
+  if (segments.length >= 3) {
     const file = await resolveInside(datasetsRoot(), segments);
     if (!file) return jsonError(404, 'No such image.');
-    return serveFile(file, 3600);
+    // The class-folder rule decides images by their bytes, not their extension: serve what the listing lists.
+    const bytes = await fs.readFile(file).catch(() => null);
+    const format = bytes ? sniffImageFormat(bytes) : null;
+    if (!bytes || !format) return jsonError(404, 'Not an image file.');
+    return new Response(new Uint8Array(bytes), {
+      headers: {
+        'Content-Type': `image/${format}`,
+        'Content-Length': String(bytes.byteLength),
+        'Cache-Control': 'public, max-age=3600',
+        'Cross-Origin-Resource-Policy': 'same-origin',
+        'X-Content-Type-Options': 'nosniff',
+      },
+    });
   }
-  return jsonError(404, 'Expected /api/datasets/<name> or /api/datasets/<name>/<class>/<file>.');
+  return jsonError(404, 'Expected /api/datasets/<name> or /api/datasets/<name>/<class>/<path inside the class>.');
 }
 
 function safeDecode(segment: string): string {

@@ -1,6 +1,7 @@
 /**
- * Backend choice for the browser host. The decision is a pure function of what the browser offers (so it is unit
- * tested in Node); probing the browser lives in `probeCapabilities`.
+ * The backend policy, one copy for every host: a pure function of what the host offers (capabilities). The browser
+ * worker probes WebGPU/WebGL/WASM (host-browser/host.ts `probeCapabilities`); the Node host offers WASM and CPU
+ * only. Unit tested in Node.
  *
  * Why these rules:
  * - A real GPU adapter makes WebGPU the fastest for everything.
@@ -11,8 +12,8 @@
  * - A backend forced on the Train node is used for training as asked (features too), or the run fails with a
  *   clear message on the Train node: silently using something else would make the choice meaningless.
  */
-import type { BackendChoice } from '../../core/plan';
-import type { BackendName } from '../types';
+import type { BackendChoice } from '../core/plan';
+import type { BackendName } from './types';
 
 export interface BackendCapabilities {
   webgpu: { available: boolean; software: boolean; adapter?: string; problem?: string };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decideBackends, looksSoftware, type BackendCapabilities } from './backends';
+import { decideBackends, looksSoftware, type BackendCapabilities } from './backend-policy';
+import { createNodeHost } from './host-node';
 
 const gpu: BackendCapabilities = {
   webgpu: { available: true, software: false, adapter: 'nvidia' },
@@ -54,5 +55,20 @@ describe('decideBackends', () => {
   it('recognises software renderers', () => {
     expect(looksSoftware('ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero)))')).toBe(true);
     expect(looksSoftware('NVIDIA GeForce RTX 3060')).toBe(false);
+  });
+});
+
+describe('the Node host uses the shared policy', () => {
+  const plan = (backend: 'auto' | 'wasm' | 'cpu' | 'webgpu') =>
+    ({ train: { backend }, nodeIds: { train: 'train' } }) as unknown as Parameters<ReturnType<typeof createNodeHost>['selectBackends']>[0];
+  it('frozen trunk → WASM; trainable convs → CPU; browser-only choice → the automatic choice; forced WASM cannot train convs', async () => {
+    const host = createNodeHost();
+    expect((await host.selectBackends(plan('auto'), { trainsConvLayers: false })).train).toBe('wasm');
+    expect((await host.selectBackends(plan('auto'), { trainsConvLayers: true })).train).toBe('cpu');
+    const webgpu = await host.selectBackends(plan('webgpu'), { trainsConvLayers: false });
+    expect(webgpu.train).toBe('wasm');
+    expect(webgpu.reason).toMatch(/not available in Node/);
+    expect((await host.selectBackends(plan('cpu'), { trainsConvLayers: false })).train).toBe('cpu');
+    await expect(host.selectBackends(plan('wasm'), { trainsConvLayers: true })).rejects.toThrow(/WASM cannot train convolution/);
   });
 });

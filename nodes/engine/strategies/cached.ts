@@ -1,0 +1,126 @@
+/**
+ * Cached-features strategy: the trunk is fully frozen, so its output never changes. Trunk features are computed
+ * once per image (per augmented view when augmenting) and only the head is trained on them; hyperparameter trials
+ * share them through RunPlanOptions.featureStore. Same maths as full passes, a fraction of the work.
+ */
+import type * as tfjs from '@tensorflow/tfjs';
+import { augmentBatch, describeAugment } from '../../augment-data/augment';
+import { createRng, hashSeed } from '../../dataset/rng';
+import { lossAndAccuracy } from '../metrics';
+import { featureCacheKey, type FeatureRows } from '../feature-store';
+import { assembleClassifier, headOnFeatures } from '../model/head';
+import { INFERENCE_BATCH, concatFloat, oneHot, predictInBatches, type Strategy, type StrategyInput } from './common';
+
+export async function cachedFeatures(input: StrategyInput): Promise<Strategy> {
+  const { ctx, host, options, data, trunk, head, pixels, selection, augment } = input;
+  const { tf, plan } = ctx;
+  const numClasses = data.labels.length;
+  const featuresOn = selection.features ?? selection.train;
+  const store = options.featureStore;
+  const storeKey = store ? featureCacheKey(plan, { randomTrunk: options.randomTrunk, featureBackend: featuresOn }) : null;
+  const stored = storeKey ? store!.get(storeKey) : undefined;
+  await host.useBackend(featuresOn);
+  const views = augment ? Math.max(1, Math.floor(augment.cachedViews || 1)) : 1;
+  const note = augment
+    ? ` Augmentation (${describeAugment(augment)}) is baked into ${views} cached random view${views > 1 ? 's' : ''}` +
+      ` per training image; each epoch trains on one of them per image.`
+    : '';
+  const augmentNode = plan.nodeIds.augment;
+  if (augmentNode) ctx.setNode(augmentNode, 'running', augment ? `Caching ${views} views per image` : undefined);
+  ctx.setNode(plan.nodeIds.train, 'running', 'Computing features');
+
+  const totalImages = data.train.length * views + data.validation.length + (options.skipEvaluation ? 0 : data.test.length);
+  let doneImages = 0;
+  const featureStart = Date.now();
+  const featureDim = head.featureDim;
+  const extract = async (indices: number[], augmentView: boolean): Promise<FeatureRows> => {
+    const chunks: Float32Array[] = [];
+    const kept: number[] = [];
+    for (let from = 0; from < indices.length; from += INFERENCE_BATCH) {
+      ctx.checkCancelled();
+      const batch = await pixels.batch(indices.slice(from, from + INFERENCE_BATCH));
+      if (batch.pixels) {
+        const raw = batch.pixels;
+        const features = tf.tidy(() => {
+          const x = augmentView && augment ? augmentBatch(tf, raw, augment, input.augmentRng) : raw;
+          const f = trunk.trunk.predict(input.scalePixels(x)) as tfjs.Tensor;
+          return head.pooling ? (head.pooling.apply(f) as tfjs.Tensor) : f;
+        });
+        raw.dispose();
+        chunks.push((await features.data()) as Float32Array);
+        features.dispose();
+        kept.push(...batch.kept);
+      }
+      doneImages += Math.min(INFERENCE_BATCH, indices.length - from);
+      ctx.progress('features', doneImages, totalImages, featureStart);
+    }
+    return { features: concatFloat(chunks), kept };
+  };
+
+  const reuse = stored && stored.featureDim === featureDim ? stored : undefined;
+  if (reuse) ctx.status('Reusing the trunk features computed by an earlier trial.');
+  const trainViews: FeatureRows[] = reuse ? reuse.trainViews : [];
+  if (!reuse) for (let v = 0; v < views; v++) trainViews.push(await extract(data.train, augment !== null));
+  const validation = reuse ? reuse.validation : await extract(data.validation, false);
+  const test = options.skipEvaluation ? { features: new Float32Array(0), kept: [] } : (reuse?.test ?? (await extract(data.test, false)));
+  if (storeKey && (!reuse || (!reuse.test && !options.skipEvaluation))) {
+    store!.set(storeKey, {
+      featureDim,
+      trainViews,
+      validation,
+      test: options.skipEvaluation ? null : test,
+      featureBackend: selection.features,
+    });
+  }
+  if (augmentNode) ctx.setNode(augmentNode, 'done');
+  pixels.clear(); // features are all the head needs from here on
+
+  // Row lookup: the same images decode in every view (failures are deterministic), so view rows align.
+  const trainKept = trainViews[0].kept;
+  const labelOf = (i: number) => data.source.items[i].label;
+  const trainLabels = trainKept.map(labelOf);
+  const valLabels = validation.kept.map(labelOf);
+
+  await host.useBackend(selection.train);
+  const model = headOnFeatures(tf, head);
+  ctx.models.push(model);
+  input.compile(model);
+  const viewRng = createRng(hashSeed(plan.train.seed, 0x71e3));
+  ctx.setNode(plan.nodeIds.train, 'running', 'Training the head');
+  const rowsTensor = (rows: FeatureRows, from: number, to: number) =>
+    Promise.resolve(tf.tensor2d(rows.features.subarray(from * featureDim, to * featureDim), [to - from, featureDim]));
+
+  return {
+    model,
+    note,
+    featureBackend: selection.features,
+    batches: {
+      count: trainKept.length,
+      async makeBatch(positions) {
+        const rows = new Float32Array(positions.length * featureDim);
+        positions.forEach((p, k) => {
+          const view = views > 1 ? Math.floor(viewRng() * views) : 0;
+          rows.set(trainViews[view].features.subarray(p * featureDim, (p + 1) * featureDim), k * featureDim);
+        });
+        return {
+          x: tf.tensor2d(rows, [positions.length, featureDim]),
+          y: oneHot(tf, positions.map((p) => trainLabels[p]), numClasses),
+        };
+      },
+    },
+    async validate() {
+      if (validation.kept.length === 0) return null;
+      const probabilities = await predictInBatches(ctx, model, validation.kept.length, (from, to) => rowsTensor(validation, from, to));
+      return lossAndAccuracy({ probabilities, numClasses, trueLabels: valLabels });
+    },
+    async predictTest() {
+      const probabilities = await predictInBatches(ctx, model, test.kept.length, (from, to) => rowsTensor(test, from, to));
+      return { probabilities, kept: test.kept };
+    },
+    classifier() {
+      const classifier = assembleClassifier(tf, trunk.trunk, head, trunk.inputSize);
+      ctx.models.push(classifier);
+      return classifier;
+    },
+  };
+}

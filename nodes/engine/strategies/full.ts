@@ -1,0 +1,65 @@
+/**
+ * Full-passes strategy (fine-tuning, or the feature cache turned off): forward (and backward) passes through the
+ * whole trunk + head every epoch; augmentation is applied freshly to every batch.
+ */
+import { augmentBatch, describeAugment } from '../../augment-data/augment';
+import { lossAndAccuracy } from '../metrics';
+import { assembleClassifier } from '../model/head';
+import { oneHot, predictInBatches, type Strategy, type StrategyInput } from './common';
+
+export async function fullPasses(input: StrategyInput): Promise<Strategy> {
+  const { ctx, host, data, trunk, head, pixels, selection, augment } = input;
+  const { tf, plan } = ctx;
+  const numClasses = data.labels.length;
+  const labelOf = (i: number) => data.source.items[i].label;
+  await host.useBackend(selection.train);
+  const model = assembleClassifier(tf, trunk.trunk, head, trunk.inputSize);
+  ctx.models.push(model);
+  input.compile(model);
+  const augmentNode = plan.nodeIds.augment;
+  if (augmentNode) ctx.setNode(augmentNode, 'running', augment ? 'Augmenting every batch' : undefined);
+  ctx.setNode(plan.nodeIds.train, 'running', 'Training');
+
+  const predictPixels = async (indices: number[]) => {
+    const kept: number[] = [];
+    const probabilities = await predictInBatches(ctx, model, indices.length, async (from, to) => {
+      const batch = await pixels.batch(indices.slice(from, to));
+      kept.push(...batch.kept);
+      if (!batch.pixels) return null;
+      const raw = batch.pixels;
+      const scaled = input.scalePixels(raw);
+      raw.dispose();
+      return scaled;
+    });
+    return { probabilities, kept };
+  };
+
+  return {
+    model,
+    note: augment ? ` Augmentation (${describeAugment(augment)}) is applied freshly to every batch.` : '',
+    featureBackend: null,
+    batches: {
+      count: data.train.length,
+      async makeBatch(positions) {
+        const batch = await pixels.batch(positions.map((p) => data.train[p]));
+        if (!batch.pixels) return null;
+        const raw = batch.pixels;
+        const x = tf.tidy(() => input.scalePixels(augment ? augmentBatch(tf, raw, augment, input.augmentRng) : raw));
+        raw.dispose();
+        return { x, y: oneHot(tf, batch.kept.map(labelOf), numClasses) };
+      },
+    },
+    async validate() {
+      if (data.validation.length === 0) return null;
+      const { probabilities, kept } = await predictPixels(data.validation);
+      if (kept.length === 0) return null;
+      return lossAndAccuracy({ probabilities, numClasses, trueLabels: kept.map(labelOf) });
+    },
+    async predictTest() {
+      if (augmentNode) ctx.setNode(augmentNode, 'done');
+      if (input.options.skipEvaluation) return { probabilities: new Float32Array(0), kept: [] };
+      return predictPixels(data.test);
+    },
+    classifier: () => model,
+  };
+}

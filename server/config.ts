@@ -25,6 +25,8 @@ export interface ServerConfig {
   maxImageBytes: number;
   /** Max images in one shared dataset. */
   maxDatasetImages: number;
+  /** Max size of one trained-model share package (bytes, PUT /api/trained-models/<id>). */
+  maxTrainedModelBytes: number;
   /** Token bucket per client IP for write calls: capacity (burst) and refill per second. 0 capacity disables. */
   rateLimitBurst: number;
   rateLimitPerSecond: number;
@@ -41,6 +43,7 @@ export function loadConfig(): ServerConfig {
     maxDatasetBytes: intFromEnv('GRAFT_MAX_DATASET_BYTES', 50 * 1024 * 1024),
     maxImageBytes: intFromEnv('GRAFT_MAX_IMAGE_BYTES', 5 * 1024 * 1024),
     maxDatasetImages: intFromEnv('GRAFT_MAX_DATASET_IMAGES', 10_000),
+    maxTrainedModelBytes: intFromEnv('GRAFT_MAX_TRAINED_MODEL_BYTES', 20 * 1024 * 1024),
     rateLimitBurst: intFromEnv('GRAFT_RATE_LIMIT_BURST', 120),
     rateLimitPerSecond: intFromEnv('GRAFT_RATE_LIMIT_PER_SECOND', 2),
     trustProxy: process.env.GRAFT_TRUST_PROXY === '1',

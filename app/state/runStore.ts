@@ -15,6 +15,7 @@ import type {
   TrialRecord,
 } from '@/nodes/engine/types';
 import type { GraphError } from '@/nodes/core/types';
+import type { TrustRecord } from '@/app/components/run/trustHistory';
 
 export interface NodeRunInfo {
   state: NodeRunState;
@@ -75,6 +76,8 @@ export interface RunHistoryEntry {
   splitFingerprint?: string | null;
   status: RunStatus;
   summary: string;
+  /** What paired comparisons and re-runs need (app/components/run/trustHistory.ts); absent on older entries. */
+  trust?: TrustRecord;
 }
 
 interface RunStoreState {

@@ -166,6 +166,8 @@ export type WorkerRequest =
 export interface RunOptions {
   /** Replace trunk weights with random ones ("compare with training from scratch"). */
   randomTrunk?: boolean;
+  /** Share trunk features with earlier runs of this worker (repeats, re-runs on the same split). */
+  reuseFeatures?: boolean;
   /** Tuning plans: every trial compiled on the page (the worker never imports the compiler). */
   plannedTrials?: PlannedTrials;
   /** Dataset/seed/epoch overrides (nodes/engine/overrides.ts). */

@@ -118,6 +118,21 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX assignment_submissions_by_student ON assignment_submissions (student_id, created_at)
     `,
   },
+  {
+    id: 20,
+    name: 'trained models shared with graphs',
+    sql: `
+      CREATE TABLE trained_models (
+        graph_id      text PRIMARY KEY REFERENCES graphs(id) ON DELETE CASCADE,
+        graph_version integer NOT NULL,
+        size_bytes    integer NOT NULL,
+        sha256        text NOT NULL,
+        meta          jsonb NOT NULL,
+        data          bytea NOT NULL,
+        created_at    timestamptz NOT NULL DEFAULT now()
+      )
+    `,
+  },
 ];
 
 /** Arbitrary constant key for pg_advisory_xact_lock ("graft" in ASCII). */

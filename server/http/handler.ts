@@ -4,6 +4,7 @@
  *   /api/trpc/*                                   tRPC (body size checked before parsing)
  *   GET /api/shared-datasets/<id>                 manifest JSON of a shared dataset
  *   GET /api/shared-datasets/<id>/images/<index>  one image's bytes
+ *   /api/trained-models/<graphId>[/meta]          trained-model share packages (server/trainedModelsHttp.ts)
  */
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { loadConfig, type ServerConfig } from '../config';
@@ -12,6 +13,7 @@ import { TokenBucketLimiter } from '../rateLimit';
 import { appRouter } from '../trpc/router';
 import { getSharedDatasetImage, getSharedDatasetManifest } from '../repo/datasets';
 import { TRPCError } from '@trpc/server';
+import { handleTrainedModels, TRAINED_MODELS_PREFIX } from '../trainedModelsHttp';
 
 export interface ApiHandlerOptions {
   /** Defaults to the process-wide database (DATABASE_URL / DATA_DIR). */
@@ -38,6 +40,9 @@ export function createApiHandler(opts: ApiHandlerOptions = {}): ApiHandler {
     try {
       if (url.pathname.startsWith('/api/trpc')) return await handleTrpc(req, url, info);
       if (url.pathname.startsWith('/api/shared-datasets/')) return await handleDatasetFiles(req, url);
+      if (url.pathname.startsWith(TRAINED_MODELS_PREFIX)) {
+        return await handleTrainedModels(req, url, { db: await dbPromise, config, clientIp: clientAddress(req, info, config), writeLimiter });
+      }
       return json(404, { error: 'Not found' });
     } catch (err) {
       console.error('[graft] request failed:', err);

@@ -29,6 +29,7 @@ import {
   sharedDatasetIds,
   useShareDatasetStore,
 } from './shareDataset';
+import { IncludeTrainedModel } from './IncludeTrainedModel';
 import { listLocalDatasetImages } from '@/nodes/dataset/browser-store';
 import styles from './persistence.module.css';
 
@@ -185,6 +186,7 @@ function SharePopover({ onClose }: { onClose(): void }) {
             {url}
           </p>
           <IncludeDatasetOption />
+          <IncludeTrainedModel />
         </>
       ) : null}
       <p className={styles.small} role="status">

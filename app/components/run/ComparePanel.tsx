@@ -4,6 +4,7 @@ import { useRunStore, type RunSession } from '@/app/state/runStore';
 import { startRun } from './controller';
 import { duration, num, pct } from './format';
 import styles from './run.module.css';
+import { ScratchVerdict } from './ScratchVerdict';
 
 export function takeaway(pre: RunSession, scratch: RunSession): string | null {
   const a = pre.result?.evaluation;
@@ -77,6 +78,7 @@ export function ComparePanel() {
             </table>
           )}
           {sentence && <p className={styles.takeaway} data-testid="compare-takeaway">{sentence}</p>}
+          {main?.result && scratch.result && <ScratchVerdict pretrained={main.result} scratch={scratch.result} />}
         </>
       )}
     </section>

@@ -6,6 +6,7 @@ import { ConfusionDrilldown } from './views/ConfusionDrilldown';
 import { TestImageHeatmap } from './views/HeatmapOverlay';
 import { num, pct } from './format';
 import styles from './run.module.css';
+import { RepeatHeadline } from './RepeatPanel';
 
 export function EvaluationPanel({ result }: { result: RunResult }) {
   const ev = result.evaluation;
@@ -24,6 +25,7 @@ export function EvaluationPanel({ result }: { result: RunResult }) {
     <section className={`${styles.card} ${styles.wide}`} aria-label="Evaluation">
       <h3 className={styles.cardTitle}>Evaluation on {ev.testSize} held-out test images</h3>
       <div className={styles.headline}>
+        <RepeatHeadline />
         <div className={styles.stat}>
           <span className={styles.statValue} data-testid="test-accuracy">{pct(ev.accuracy)}</span>
           <span className={styles.statLabel}>test accuracy</span>

@@ -7,6 +7,8 @@ import type { RunHistoryEntry } from '@/app/state/runStore';
 import { clearHistory, historyKey, readHistory, subscribeHistory } from './history';
 import { duration, pct } from './format';
 import { SavedViewsPanel } from './views/SavedViewsPanel';
+import { RunComparison } from './RunComparison';
+import { RepeatAccuracy } from './RepeatAccuracy';
 import styles from './run.module.css';
 
 export function HistoryTable() {
@@ -15,6 +17,8 @@ export function HistoryTable() {
   const key = historyKey(graphId, graphName);
   const [entries, setEntries] = useState<RunHistoryEntry[]>([]);
   const [openViews, setOpenViews] = useState<string | null>(null);
+  const [selected, setSelected] = useState<string[]>([]);
+  const [compared, setCompared] = useState<[string, string] | null>(null);
 
   useEffect(() => {
     setEntries(readHistory(key));
@@ -22,11 +26,23 @@ export function HistoryTable() {
   }, [key]);
 
   if (entries.length === 0) return null;
+  const toggle = (id: string, on: boolean) => setSelected((sel) => (on ? [...sel.filter((x) => x !== id), id].slice(-2) : sel.filter((x) => x !== id)));
+  const pair = compared ? orderPair(entries, compared) : null;
   const best = Math.max(...entries.map((e) => e.accuracy ?? -1));
   return (
     <section className={`${styles.card} ${styles.wide}`} aria-label="Run history">
       <div className={styles.cardHeader}>
         <h3 className={styles.cardTitle}>Run history of “{graphName}”</h3>
+        <span className={styles.spacer} />
+        <button
+          type="button"
+          className="btn btn-small btn-accent-soft"
+          disabled={selected.length !== 2}
+          title={selected.length === 2 ? 'Compare the two selected runs' : 'Select two runs to compare'}
+          onClick={() => setCompared([selected[0], selected[1]])}
+        >
+          Compare
+        </button>
         <button type="button" className="btn btn-small btn-ghost" onClick={() => clearHistory(key)}>
           Clear history
         </button>
@@ -35,6 +51,7 @@ export function HistoryTable() {
         <table className={styles.table} aria-label="Earlier runs">
           <thead>
             <tr>
+              <th scope="col">Compare</th>
               <th scope="col">When</th>
               <th scope="col">Run</th>
               <th scope="col">Test accuracy</th>
@@ -51,9 +68,19 @@ export function HistoryTable() {
           <tbody>
             {entries.map((e) => (
               <tr key={e.id} className={e.accuracy !== null && e.accuracy === best ? styles.bestRow : undefined}>
+                <td>
+                  <input
+                    type="checkbox"
+                    aria-label={`Select run from ${new Date(e.date).toLocaleString()} for comparison`}
+                    checked={selected.includes(e.id)}
+                    onChange={(ev) => toggle(e.id, ev.target.checked)}
+                  />
+                </td>
                 <td>{new Date(e.date).toLocaleString()}</td>
                 <td>{e.kind === 'scratch' ? 'from scratch' : 'pretrained'}{e.status !== 'done' ? ` (${e.status})` : ''}</td>
-                <td>{pct(e.accuracy)}</td>
+                <td>
+                  <RepeatAccuracy entry={e} />
+                </td>
                 <td>{e.backend ?? '—'}{e.featureBackend && e.featureBackend !== e.backend ? ` (features ${e.featureBackend})` : ''}</td>
                 <td>{e.path ?? '—'}</td>
                 <td><code>{e.splitFingerprint ?? '—'}</code></td>
@@ -78,6 +105,24 @@ export function HistoryTable() {
         </table>
       </div>
       {openViews && <SavedViewsPanel runId={openViews} onClose={() => setOpenViews(null)} />}
+      {pair && (
+        <RunComparison
+          a={pair[0]}
+          b={pair[1]}
+          onRerun={(entry) => {
+            setSelected([pair[0].id, entry.id]);
+            setCompared([pair[0].id, entry.id]);
+          }}
+        />
+      )}
     </section>
   );
+}
+
+/** The two compared entries, older first (A), or null when one was cleared from the history. */
+function orderPair(entries: RunHistoryEntry[], ids: [string, string]): [RunHistoryEntry, RunHistoryEntry] | null {
+  const a = entries.find((e) => e.id === ids[0]);
+  const b = entries.find((e) => e.id === ids[1]);
+  if (!a || !b) return null;
+  return a.date <= b.date ? [a, b] : [b, a];
 }

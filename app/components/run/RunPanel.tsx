@@ -14,6 +14,9 @@ import { HistoryTable } from './HistoryTable';
 import { TrialsPanel } from './TrialsPanel';
 import { SeeingInside } from './views/SeeingInside';
 import { DataEfficiencyCard } from './views/DataEfficiencyCard';
+import { RepeatPanel } from './RepeatPanel';
+import { SharedModelCard } from './SharedModelCard';
+import { WebDemoButton } from './WebDemoButton';
 import { PHASE_LABEL, duration, overallProgress, pct } from './format';
 import styles from './run.module.css';
 
@@ -203,6 +206,7 @@ export function RunPanel() {
       {!collapsed && (
         <div className={styles.body}>
           {blockedBy.length > 0 && <BlockedList errors={blockedBy} />}
+          <SharedModelCard />
           {active && <ProgressHeader session={active} />}
           {active && <TensorMemory session={active} />}
           {main && <RunError session={main} />}
@@ -244,10 +248,12 @@ export function RunPanel() {
                 <section className={styles.card} aria-label="Use the trained model">
                   <TryIt />
                   <ExportButton />
+                  <WebDemoButton />
                 </section>
               )}
             </div>
           )}
+          <RepeatPanel />
           <HistoryTable />
         </div>
       )}

@@ -7,11 +7,20 @@ import { compileGraph } from '@/nodes/compiler';
 import type { RunEvent } from '@/nodes/engine/types';
 import { getEngineClient, type RunHandle } from '@/nodes/engine/host-browser/client';
 import { useGraphStore } from '@/app/state/graphStore';
-import { useRunStore, type RunKind, type RunHistoryEntry } from '@/app/state/runStore';
+import { useRunStore, type RunKind, type RunHistoryEntry, type RunSession } from '@/app/state/runStore';
 import { usePersistenceStore } from '@/app/components/persistence/persistenceStore';
 import { appendHistory, historyKey } from './history';
+import { trustFields } from './trustHistory';
+import { useRepeatStore } from './repeatStore';
+import type { Plan } from '@/nodes/core/plan';
+import type { PlanOverrides } from '@/nodes/engine/overrides';
 
 let active: { kind: RunKind; handle: RunHandle } | null = null;
+/** Plan of the last successful main run: the classifier the worker keeps was trained by it (share run record). */
+let lastTrainedPlan: Plan | null = null;
+export function getLastTrainedPlan(): Plan | null {
+  return lastTrainedPlan;
+}
 
 /** Coalesce frequent events (batch/progress) into one store update per frame-ish. */
 function makeSink(kind: RunKind): (event: RunEvent) => void {
@@ -53,55 +62,105 @@ export function isRunning(): boolean {
 
 /** Compile and run. Returns false when compile errors blocked it. */
 export function startRun(kind: RunKind = 'main'): boolean {
-  if (active) return false;
+  // A plain run of the (possibly edited) graph: an earlier repeat's spread no longer describes it.
+  if (kind === 'main' && !active) useRepeatStore.getState().reset();
+  return launchRun(kind) !== null;
+}
+
+export interface LaunchOptions {
+  /** Run this plan instead of compiling the current graph (repeats, re-runs on another split). */
+  plan?: Plan;
+  /** Share trunk features with earlier runs in this tab (same split + trunk ⇒ no recomputation). */
+  reuseFeatures?: boolean;
+  /** Seeds/dataset the engine applies to the plan and to every tuning trial. */
+  overrides?: PlanOverrides;
+  /** false = the caller records history itself (a repeat records one entry for all its runs). */
+  recordHistory?: boolean;
+  /** Extra history fields (e.g. a note). */
+  summarySuffix?: string;
+}
+
+export interface LaunchOutcome {
+  final: RunEvent;
+  session: RunSession | null;
+  entry: RunHistoryEntry | null;
+  plan: Plan;
+}
+
+/** Start a run; resolves when it ended (null when compile errors or another run blocked it). */
+export function launchRun(kind: RunKind = 'main', opts: LaunchOptions = {}): Promise<LaunchOutcome> | null {
+  if (active) return null;
   const graph = useGraphStore.getState().graph;
-  const compiled = compileGraph(graph);
   const store = useRunStore.getState();
-  if (!compiled.ok) {
-    store.setBlockedBy(compiled.errors.length ? compiled.errors : [{ nodeId: null, message: 'The graph cannot be compiled.' }]);
-    return false;
+  let plan: Plan;
+  if (opts.plan) {
+    plan = opts.plan;
+  } else {
+    const compiled = compileGraph(graph);
+    if (!compiled.ok) {
+      store.setBlockedBy(compiled.errors.length ? compiled.errors : [{ nodeId: null, message: 'The graph cannot be compiled.' }]);
+      return null;
+    }
+    plan = compiled.plan;
   }
-  const plan = compiled.plan;
   const client = getEngineClient();
   const nodeIds = Object.values(plan.nodeIds).filter((v): v is string => typeof v === 'string');
   const sink = makeSink(kind);
-  const handle = client.run(plan, { randomTrunk: kind === 'scratch' }, sink);
+  const handle = client.run(plan, { randomTrunk: kind === 'scratch', reuseFeatures: opts.reuseFeatures, overrides: opts.overrides }, sink);
   active = { kind, handle };
   store.beginSession(kind, handle.runId, graph.name, nodeIds);
   if (kind === 'main') store.setHasTrainedModel(false);
-  void handle.finished.then((final) => {
+  return handle.finished.then((final) => {
     active = null;
     const session = useRunStore.getState()[kind];
-    if (final.type === 'done' && kind === 'main') useRunStore.getState().setHasTrainedModel(true);
-    if (session) {
-      const r = session.result;
-      const entry: RunHistoryEntry = {
-        id: handle.runId,
-        date: session.startedAt,
-        kind,
-        accuracy: r && r.evaluation.testSize > 0 ? r.evaluation.accuracy : null,
-        loss: r && r.evaluation.testSize > 0 ? r.evaluation.loss : null,
-        backend: r?.backend ?? session.backend?.backend ?? null,
-        featureBackend: r?.featureBackend ?? session.backend?.featureBackend ?? null,
-        path: r?.path ?? null,
-        epochs: r?.epochs.length ?? session.epochs.length,
-        trainMs: r?.trainMs ?? null,
-        imagesPerSecond: r?.imagesPerSecond ?? null,
-        splitFingerprint: r?.splitFingerprint ?? null,
-        status: final.type === 'done' ? 'done' : session.status,
-        summary: describePlan(plan),
-      };
-      appendHistory(currentHistoryKey(), entry);
+    if (final.type === 'done' && kind === 'main') {
+      lastTrainedPlan = plan;
+      useRunStore.getState().setHasTrainedModel(true);
     }
+    let entry: RunHistoryEntry | null = null;
+    if (session) {
+      entry = historyEntryOf(handle.runId, kind, session, final, plan, opts.summarySuffix);
+      if (opts.recordHistory !== false) appendHistory(currentHistoryKey(), entry);
+    }
+    return { final, session, entry, plan };
   });
-  return true;
+}
+
+/** The history record of a finished session (with what paired comparisons need). */
+export function historyEntryOf(
+  id: string,
+  kind: RunKind,
+  session: RunSession,
+  final: RunEvent,
+  plan: Plan,
+  summarySuffix = '',
+): RunHistoryEntry {
+  const r = session.result;
+  const evaluated = r && r.evaluation.testSize > 0;
+  return {
+    id,
+    date: session.startedAt,
+    kind,
+    accuracy: evaluated ? r.evaluation.accuracy : null,
+    loss: evaluated ? r.evaluation.loss : null,
+    backend: r?.backend ?? session.backend?.backend ?? null,
+    featureBackend: r?.featureBackend ?? session.backend?.featureBackend ?? null,
+    path: r?.path ?? null,
+    epochs: r?.epochs.length ?? session.epochs.length,
+    trainMs: r?.trainMs ?? null,
+    imagesPerSecond: r?.imagesPerSecond ?? null,
+    splitFingerprint: r?.splitFingerprint ?? null,
+    status: final.type === 'done' ? 'done' : session.status,
+    summary: describePlan(plan) + summarySuffix,
+    ...trustFields(r, plan),
+  };
 }
 
 export function cancelRun(): void {
   active?.handle.cancel();
 }
 
-function describePlan(plan: NonNullable<ReturnType<typeof compileGraph>['plan']>): string {
+export function describePlan(plan: Plan): string {
   const source = plan.classifier.model.source;
   const model = source.kind === 'catalog' ? source.id : source.kind === 'url' ? 'URL model' : 'uploaded model';
   const freeze = plan.classifier.model.freeze;

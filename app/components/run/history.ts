@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { RunHistoryEntry } from '@/app/state/runStore';
+import { TrustRecordSchema } from './trustHistory';
 
 const PREFIX = 'graft:run-history:';
 const MAX_ENTRIES = 30;
@@ -24,6 +25,7 @@ const EntrySchema = z.object({
   splitFingerprint: z.string().nullable().optional(),
   status: z.enum(['running', 'done', 'error', 'cancelled']),
   summary: z.string(),
+  trust: TrustRecordSchema.optional(),
 });
 
 export function historyKey(graphId: string | null, graphName: string): string {

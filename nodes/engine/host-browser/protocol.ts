@@ -6,6 +6,7 @@ import type { AugmentPlan, FreezePlan, ModelSource } from '../../core/plan';
 import type { BackendName, WorkerRequest, WorkerResponse } from '../types';
 import type { ImagePredictions } from './predict-images';
 import type { ViewProgress, ViewReplies, ViewRequest } from './views-protocol';
+import type { RunRecord } from '../share/package-format';
 
 export interface LayerInfo {
   name: string;
@@ -59,12 +60,23 @@ export type HelperRequest =
   | { type: 'export-model'; requestId: string; name: string }
   /** Classroom submissions: encoded images → one class index each (see predict-images.ts). */
   | { type: 'predict-images'; requestId: string; images: ArrayBuffer[] }
-  | ViewRequest;
+  | ViewRequest
+  | { type: 'pack-trained-model'; requestId: string; run: RunRecord }
+  | { type: 'load-trained-model'; requestId: string; bytes: Uint8Array };
+
+/** A trained-model share package (see nodes/engine/share/). */
+export interface PackedModel {
+  bytes: Uint8Array;
+  storedWeights: number;
+  fromBase: number;
+}
 
 export interface TrainedModelSummary {
   labels: string[];
   inputSize: [number, number];
   trainedAt: number;
+  /** Pixel scaling the model expects (web demo export). */
+  inputScaling?: 'minus1to1' | 'zero1' | 'raw255';
 }
 
 export interface HelperReplies extends ViewReplies {
@@ -74,6 +86,8 @@ export interface HelperReplies extends ViewReplies {
   'trained-model-info': TrainedModelSummary | null;
   'export-model': ExportedModel;
   'predict-images': ImagePredictions;
+  'pack-trained-model': PackedModel;
+  'load-trained-model': TrainedModelSummary;
 }
 
 export type PageToWorker = WorkerRequest | HelperRequest;

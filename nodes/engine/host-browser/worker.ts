@@ -24,6 +24,8 @@ import {
 } from './host';
 import { buildLayerTable, formatShape } from './inspect';
 import { predictImages } from './predict-images';
+import { packKeptModel, loadSharedModel } from './trained-share';
+import { FeatureStore } from '../feature-store';
 import { bitmapToRgb, rgbToDataUrl } from './decode';
 import { handleViewRequest, rememberRun, type ViewWorkerContext } from './views-worker';
 import type {
@@ -46,6 +48,10 @@ const runs = new Map<string, AbortController>();
 /** Runs execute one after another (tfjs has one global backend). */
 let runChain: Promise<void> = Promise.resolve();
 let trained: (TrainedModel & { trainedAt: number }) | null = null;
+/** Pretrained model the kept classifier was grafted on (the share package stores only what differs from it). */
+let trainedSource: ModelSource | null = null;
+/** Trunk features shared by runs that ask for it (repeats, re-runs on a split already seen). */
+const reusableFeatures = new FeatureStore(256 * 1024 * 1024);
 
 scope.onmessage = (e: MessageEvent<PageToWorker>) => {
   const msg = e.data;
@@ -82,6 +88,7 @@ async function executeRun(msg: Extract<WorkerRequest, { type: 'run' }>, controll
         onEvent: emit,
         signal: controller.signal,
         randomTrunk,
+        featureStore: msg.options?.reuseFeatures ? reusableFeatures : undefined,
         overrides: msg.options?.overrides,
         planTrial: plannerFromList(msg.options?.plannedTrials ?? []),
         onTrainedModel: (t) => {
@@ -91,6 +98,7 @@ async function executeRun(msg: Extract<WorkerRequest, { type: 'run' }>, controll
           }
           trained?.model.dispose();
           trained = { ...t, trainedAt: Date.now() };
+          trainedSource = plan.classifier.model.source;
         },
       });
       if (!randomTrunk && trained) rememberRun(runId, plan, result.evaluation.predictions ?? []);
@@ -187,6 +195,20 @@ async function handleHelper(msg: HelperRequest): Promise<void> {
         const exported = await exportModel(msg.name);
         transfer.push(exported.zip.buffer);
         result = exported;
+        break;
+      }
+      case 'pack-trained-model': {
+        const packed = await packKeptModel(trained, trainedSource, msg.run);
+        transfer.push(packed.bytes.buffer);
+        result = packed;
+        break;
+      }
+      case 'load-trained-model': {
+        const loaded = await loadSharedModel(msg.bytes);
+        trained?.model.dispose();
+        trained = { ...loaded.trained, trainedAt: Date.now() };
+        trainedSource = loaded.source;
+        result = trainedSummary();
         break;
       }
       default:
@@ -297,7 +319,7 @@ async function augmentPreview(msg: Extract<HelperRequest, { type: 'augment-previ
 }
 
 function trainedSummary(): TrainedModelSummary | null {
-  return trained ? { labels: trained.labels, inputSize: trained.inputSize, trainedAt: trained.trainedAt } : null;
+  return trained ? { labels: trained.labels, inputSize: trained.inputSize, trainedAt: trained.trainedAt, inputScaling: trained.inputScaling } : null;
 }
 
 async function predict(bitmap: ImageBitmap): Promise<Prediction> {

@@ -11,7 +11,6 @@ import { applyFreeze, frozenCountFor, trunkLayersOf } from './freeze';
 type LayersModel = tfjs.LayersModel;
 type Layer = tfjs.layers.Layer;
 type SymbolicTensor = tfjs.SymbolicTensor;
-type Tensor = tfjs.Tensor;
 
 export interface PreparedTrunk {
   base: LayersModel;

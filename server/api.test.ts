@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
 import { MAX_NODES } from '@/nodes/core/graph';
 import { openDatabase } from './db';
-import { runMigrations } from './db/migrations';
+import { MIGRATIONS, runMigrations } from './db/migrations';
 import { errorOf, postgresUrl, sampleGraph, startTestServer, type Engine, type TestServer } from './test/harness';
 
 const engines: { engine: Engine; title: string; skip: boolean }[] = [
@@ -322,7 +322,7 @@ describe.each(engines)('$title', ({ engine, skip }) => {
   it.skipIf(skip)('migrations are recorded once and re-running them is a no-op', async () => {
     expect(await runMigrations(s.db)).toEqual([]);
     const { rows } = await s.db.query<{ id: number }>('SELECT id FROM schema_migrations ORDER BY id');
-    expect(rows.map((r) => Number(r.id))).toEqual([1]);
+    expect(rows.map((r) => Number(r.id))).toEqual(MIGRATIONS.map((m) => m.id));
   });
 });
 
@@ -331,7 +331,7 @@ describe.skipIf(!postgresUrl)('PostgreSQL: concurrent server starts', () => {
     const dbs = await Promise.all([0, 1, 2, 3].map(() => openDatabase({ databaseUrl: postgresUrl })));
     try {
       const { rows } = await dbs[0]!.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations');
-      expect(Number(rows[0]!.n)).toBe(1);
+      expect(Number(rows[0]!.n)).toBe(MIGRATIONS.length);
     } finally {
       await Promise.all(dbs.map((d) => d.close()));
     }

@@ -52,10 +52,14 @@ export async function openEditor(page: Page) {
   await expect(allNodes(page)).toHaveCount(TEMPLATE_TITLES.length, { timeout: 30_000 });
 }
 
-/** Select a node by clicking its title (not a handle or a field). */
+/**
+ * Select a node from the keyboard, as a keyboard user would: focus its card (React Flow pans it into view) and press
+ * Enter. Works whatever covers or clips the card at the moment (a shrunken canvas, the minimap).
+ */
 export async function selectNode(page: Page, title: string) {
   const n = node(page, title);
-  await n.getByText(title, { exact: true }).first().click();
+  await n.focus();
+  await page.keyboard.press('Enter');
   await expect(inspector(page, title)).toBeVisible();
 }
 

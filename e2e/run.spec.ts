@@ -18,24 +18,26 @@ async function observeLongTasks(page: Page) {
   await page.addInitScript(() => {
     const w = window as unknown as { __e2eLongTasks: Array<{ start: number; duration: number }> };
     w.__e2eLongTasks = [];
-    try {
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) w.__e2eLongTasks.push({ start: e.startTime, duration: e.duration });
-      }).observe({ type: 'longtask', buffered: true });
-    } catch {
-      // longtask is Chromium-only; the test then reports no data.
-    }
+    // Chromium supports 'longtask'; if it ever stops, this throws and the page errors instead of reporting nothing.
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__e2eLongTasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
   });
 }
 
 const longTasksSince = (page: Page, since: number) =>
   page.evaluate((t) => (window as unknown as { __e2eLongTasks: Array<{ start: number; duration: number }> }).__e2eLongTasks.filter((e) => e.start >= t), since);
 
-/** Load the template from the toolbar and set the Train node up: forced backend, few epochs. */
-async function prepareTemplate(page: Page, { backend, epochs }: { backend: string; epochs: number }) {
+/**
+ * Load the template from the toolbar and set it up: forced backend, few epochs, and (because the software WebGPU
+ * adapter on a CPU-only CI machine is slow) at most `perClass` images per class.
+ */
+async function prepareTemplate(page: Page, { backend, epochs, perClass }: { backend: string; epochs: number; perClass: number }) {
   await openEditor(page);
   await page.getByRole('combobox', { name: 'Start from template' }).selectOption({ label: 'Transfer learning pipeline' });
   await expect(node(page, 'Train')).toBeVisible();
+  await selectNode(page, 'Dataset');
+  await inspector(page, 'Dataset').getByRole('spinbutton', { name: 'Max images per class' }).fill(String(perClass));
   await selectNode(page, 'Train');
   const insp = inspector(page, 'Train');
   await insp.getByRole('combobox', { name: 'Backend' }).selectOption({ label: backend });
@@ -76,7 +78,7 @@ test.describe.serial('a real training run', () => {
 
   test('train the template on WebGPU: backend, per-epoch progress, charts, metrics, responsive canvas', async () => {
     test.setTimeout(360_000);
-    await prepareTemplate(page, { backend: 'webgpu', epochs: EPOCHS });
+    await prepareTemplate(page, { backend: 'webgpu', epochs: EPOCHS, perClass: 20 });
 
     const t0 = await page.evaluate(() => performance.now());
     await page.getByRole('button', { name: 'Run', exact: true }).click();
@@ -115,28 +117,30 @@ test.describe.serial('a real training run', () => {
     const heading = evaluation.getByRole('heading', { name: /^Evaluation on \d+ held-out test images$/ });
     await expect(heading).toBeVisible();
     const testSize = Number((await heading.textContent())!.match(/on (\d+) held-out/)![1]);
-    expect(testSize).toBeGreaterThan(0);
     await expect(evaluation).toContainText(/\d+(\.\d)?%\s*test accuracy/);
     const accuracy = Number((await evaluation.textContent())!.match(/(\d+(?:\.\d)?)%\s*test accuracy/)![1]);
-    expect(accuracy).toBeGreaterThanOrEqual(0);
     expect(accuracy).toBeLessThanOrEqual(100);
 
     // Per-class table and confusion matrix agree with the test-set size.
     const perClass = page.getByRole('table', { name: 'Per-class metrics' });
     labels = await perClass.getByRole('rowheader').allTextContents();
     expect(labels.length).toBeGreaterThanOrEqual(2);
+    // 20 images per class, 20% of every class held out (stratified).
+    expect(testSize).toBe(4 * labels.length);
     const matrix = page.getByRole('table', { name: 'Confusion matrix' });
     const counts = (await matrix.getByRole('cell').allTextContents()).map(Number);
     expect(counts).toHaveLength(labels.length * labels.length);
     expect(counts.reduce((a, b) => a + b, 0)).toBe(testSize);
     const support = (await perClass.getByRole('row').allTextContents()).length;
     expect(support).toBe(labels.length + 1);
+    // The pretrained trunk makes this easy task learnable in a few epochs: clearly better than guessing.
+    expect(accuracy).toBeGreaterThan(100 / labels.length + 10);
 
-    // Main-thread long tasks while training (the worker does the work): report them, and bound them generously.
+    // Main-thread long tasks while training are reported, not asserted: timings are noise on a shared machine and
+    // are measured in `npm run bench:browser`. Responsiveness is asserted by events above (selecting nodes mid-run).
     const tasks = await longTasksSince(page, t0);
     const worst = tasks.reduce((m, t) => Math.max(m, t.duration), 0);
     test.info().annotations.push({ type: 'long tasks during run', description: `${tasks.length} long tasks, worst ${Math.round(worst)} ms` });
-    expect(worst, 'no main-thread task during training should freeze the page for seconds').toBeLessThan(2_000);
   });
 
   test('export the trained model as a zip', async () => {
@@ -181,7 +185,9 @@ test.describe.serial('a real training run', () => {
 test('Cancel stops a run, frees its tensors, and the engine can run again', async ({ page }) => {
   test.setTimeout(300_000);
   await page.setViewportSize({ width: 1600, height: 1100 });
-  await prepareTemplate(page, { backend: 'webgpu', epochs: 200 });
+  await prepareTemplate(page, { backend: 'wasm', epochs: 200, perClass: 20 });
+  // Full forward passes every epoch (no cached features), so the run is still training when Cancel is pressed.
+  await inspector(page, 'Train').getByRole('combobox', { name: 'Feature cache' }).selectOption('off');
   await page.getByRole('button', { name: 'Run', exact: true }).click();
   await expect(progress(page)).toHaveAttribute('aria-valuetext', /epoch \d+\/200/, { timeout: 180_000 });
   // The running node shows its own progress bar on the canvas.

@@ -85,6 +85,20 @@ export class RunContext {
     if (this.options.signal?.aborted) throw new RunError('Run cancelled.', 'cancelled', null);
   }
 
+  private lastYield = Date.now();
+
+  /**
+   * Check for Cancel between batches, first letting the host's event loop run at least every 50 ms. On WASM and CPU
+   * every await in a batch resolves as a microtask, so without this a worker never gets to read the Cancel message.
+   */
+  async pollCancelled(): Promise<void> {
+    if (Date.now() - this.lastYield >= 50) {
+      await new Promise<void>((resolve) => setTimeout(resolve, 0));
+      this.lastYield = Date.now();
+    }
+    this.checkCancelled();
+  }
+
   status(message: string): void {
     this.emit({ type: 'status', message });
   }

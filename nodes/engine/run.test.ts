@@ -167,6 +167,29 @@ describe('no tensor leaks', () => {
   });
 });
 
+describe('Cancel from outside the engine', () => {
+  it('a Cancel that arrives as a host event (a timer here, a worker message in the browser) stops training promptly', async () => {
+    // On WASM every await inside a batch is a microtask: unless the loop yields to the event loop, a timer (or the
+    // worker's Cancel message) never runs and the run trains all its epochs.
+    const controller = new AbortController();
+    const plan = testPlan({ model: 'tiny-cnn', datasetId: DATASET, epochs: 400 });
+    plan.train.earlyStoppingPatience = 0;
+    let epochsSeen = 0;
+    const started = runPlan(plan, host(), {
+      signal: controller.signal,
+      onEvent: (e) => {
+        if (e.type === 'epoch') {
+          epochsSeen++;
+          if (epochsSeen === 1) setTimeout(() => controller.abort(), 0);
+        }
+      },
+    });
+    const error = await expectRunError(started);
+    expect(error.kind).toBe('cancelled');
+    expect(epochsSeen).toBeLessThan(50);
+  });
+});
+
 describe('errors a user can fix, located on their node', () => {
   it('unreachable model URL → model-unreachable on the model node', async () => {
     const plan = testPlan({ model: 'tiny-cnn', datasetId: DATASET });

@@ -70,7 +70,7 @@ export async function fit(ctx: RunContext, spec: FitSpec): Promise<FitResult> {
       let accSum = 0;
       let seen = 0;
       for (let b = 0; b < batchesPerEpoch; b++) {
-        ctx.checkCancelled();
+        await ctx.pollCancelled();
         const batch = await spec.batches.makeBatch(order.slice(b * batchSize, (b + 1) * batchSize));
         if (!batch) continue;
         const size = batch.x.shape[0];

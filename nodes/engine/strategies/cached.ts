@@ -37,7 +37,7 @@ export async function cachedFeatures(input: StrategyInput): Promise<Strategy> {
     const chunks: Float32Array[] = [];
     const kept: number[] = [];
     for (let from = 0; from < indices.length; from += INFERENCE_BATCH) {
-      ctx.checkCancelled();
+      await ctx.pollCancelled();
       const batch = await pixels.batch(indices.slice(from, from + INFERENCE_BATCH));
       if (batch.pixels) {
         const raw = batch.pixels;

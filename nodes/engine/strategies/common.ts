@@ -58,7 +58,7 @@ export async function predictInBatches(
 ): Promise<Float32Array> {
   const out: Float32Array[] = [];
   for (let from = 0; from < count; from += INFERENCE_BATCH) {
-    ctx.checkCancelled();
+    await ctx.pollCancelled();
     const input = await makeInput(from, Math.min(count, from + INFERENCE_BATCH));
     if (!input) continue;
     const probs = ctx.tf.tidy(() => model.predict(input) as tfjs.Tensor);

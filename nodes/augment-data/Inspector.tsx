@@ -4,7 +4,7 @@ import { useState } from 'react';
 import type { z } from 'zod';
 import type { InspectorProps } from '../core/types';
 import type { AugmentPlan } from '../core/plan';
-import { augmentDataParams } from './index';
+import type { augmentDataParams } from './index';
 import { describeAugment } from './augment';
 import { datasetParams } from '../dataset/index';
 import { findUpstream } from '@/app/components/run/upstream';

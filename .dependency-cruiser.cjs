@@ -3,12 +3,14 @@
  *   nodes/core + nodes/compiler → node definitions (nodes/<type>/) → nodes/engine → hosts → app/
  * Run by `npm run lint` (after ESLint). Rules are errors; fix the code, don't loosen them.
  */
-/** Pure layers: the contracts, the compiler, the engine and every node folder. */
-const PURE_NODES = '^nodes/';
-/** React UI files inside node folders (custom inspectors) may use React; nothing pure may import them. */
-const NODE_UI = '^nodes/[^/]+/.*\\.tsx$';
-/** Modules that only exist in a browser DOM / React world. */
-const REACT_OR_DOM = '^node_modules/(react|react-dom|@xyflow|zustand|next|uplot|@tanstack/react-query|@trpc/tanstack-react-query)(/|$)';
+/**
+ * UI modules inside nodes/: custom inspectors and their parts (React). Only the app reaches them, through
+ * nodes/ui/registry.ts; nothing pure may import them.
+ */
+const NODE_UI = ['\\.tsx$', '^nodes/ui/', '^nodes/[^/]+/inspector/'];
+/** Modules that only exist in a React / DOM page (types of React count: the pure layers do not know React). */
+const REACT_OR_DOM =
+  '^node_modules/(react|react-dom|@types/react|@types/react-dom|@xyflow|zustand|next|uplot|@tanstack/react-query|@trpc/tanstack-react-query|@trpc/client)(/|$)';
 
 module.exports = {
   forbidden: [
@@ -30,8 +32,8 @@ module.exports = {
       name: 'pure-nodes-no-react-or-dom',
       severity: 'error',
       comment: 'Core, compiler, engine and node definitions run in Node and in the Web Worker: no React, no DOM-only modules.',
-      from: { path: PURE_NODES, pathNot: [NODE_UI, '\\.test\\.tsx?$'] },
-      to: { path: [REACT_OR_DOM, NODE_UI] },
+      from: { path: '^nodes/', pathNot: [...NODE_UI, '\\.test\\.tsx?$'] },
+      to: { path: [REACT_OR_DOM, ...NODE_UI] },
     },
     {
       name: 'server-not-to-app-scripts',

@@ -6,6 +6,7 @@ import { GraftGraphSchema, type GraftGraph, type GraphEdge, type GraphNode } fro
 import type { GraphError, NodeDefinition, PortDef, PortType, PortValues } from '../core/types';
 import { PORT_TYPES } from '../core/types';
 import type { EvaluatePlan, Plan, TrainedValue, TuneDimension } from '../core/plan';
+import { migrateGraph } from '../graph-file';
 import { getNodeDefinition } from '../registry';
 import { paramField, parseNodeParams } from '../core/params';
 import { evaluatePlanFromParams } from '../evaluate';
@@ -70,7 +71,8 @@ function compileUnsafe(input: unknown): CompileResult {
     errors.push({ nodeId: null, message: `Not a valid Graft graph${where}: ${first?.message ?? 'unknown problem'}.` });
     return fail();
   }
-  const graph = parsed.data;
+  // Saved graphs of an older format compile as they open in the editor.
+  const graph = migrateGraph(parsed.data);
 
   // --- Nodes: duplicates, unknown types, params ----------------------------------------------------------------
   const nodes = new Map<string, GraphNode>();

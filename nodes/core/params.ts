@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { NodeDefinition } from './types';
+import type { GraphNode } from './graph';
 
 export interface ParamError {
   param: string;
@@ -209,4 +210,11 @@ export function parseNodeParams<P = Record<string, unknown>>(def: NodeDefinition
 /** Every param at its default. */
 export function defaultParams(def: NodeDefinition): Record<string, unknown> {
   return parseNodeParams(def, {}).params;
+}
+
+/** A new node of this type with default params (and the current params version, so no migration touches it). */
+export function newGraphNode(def: NodeDefinition, id: string, position: { x: number; y: number }, params: Record<string, unknown> = {}): GraphNode {
+  const node: GraphNode = { id, type: def.type, position, params: { ...defaultParams(def), ...params } };
+  if ((def.version ?? 1) > 1) node.v = def.version;
+  return node;
 }

@@ -13,6 +13,8 @@ export interface DatasetValue {
   datasetId: DatasetRef;
   /** Fraction of each class held out for the final test split (stratified, seeded). */
   testSplit: number;
+  /** Fraction of the non-test images of each class held out for validation (the Train plan carries it too). */
+  validationSplit: number;
   /** Seed for the stratified split. */
   splitSeed: number;
   /** 0 = use all images. */

@@ -39,7 +39,6 @@ export const freezeLayersNode = defineNode({
   params: freezeLayersParams,
   tunableParams: ['mode', 'count'],
   paramApplies: (param, p) => (param === 'count' ? p.mode === 'firstN' : param === 'upToLayer' ? p.mode === 'upTo' : true),
-  inspector: () => import('./Inspector'),
   compile: ({ node, params, inputs, error }) => {
     const model = inputs.model as ModelValue | undefined;
     if (!model) return null;

@@ -79,7 +79,6 @@ export const pretrainedModelNode = defineNode({
   params: pretrainedModelParams,
   // The custom inspector picks/uploads the model and the cut layer from the real layer table.
   hiddenParams: ['source', 'catalogId', 'url', 'uploadId', 'truncateAt'],
-  inspector: () => import('./Inspector'),
   compile: ({ node, params }) => {
     const source: ModelSource =
       params.source === 'url'

@@ -4,7 +4,7 @@
  * IndexedDB, so a class with thousands of photos costs a handful of tiny JPEGs. Server images: plain lazy <img>.
  */
 import { useEffect, useRef, useState } from 'react';
-import { getThumbnail, listClassImages } from '@/nodes/dataset/browser-store';
+import { getThumbnail, listClassImages } from '../browser-store';
 import styles from './dataset.module.css';
 
 export const THUMBNAILS_PER_CLASS = 8;

@@ -6,6 +6,8 @@
 import type { z } from 'zod';
 import type { GraftGraph, GraphNode } from './graph';
 import type {
+  EvaluatePlan,
+  RunOutcome,
   DatasetValue,
   ModelValue,
   ClassifierValue,
@@ -86,6 +88,15 @@ export interface NodeDefinition<S extends z.ZodObject = z.ZodObject> {
   paramApplies?(param: string, params: z.infer<S>): boolean;
   /** Params (numeric, enum or boolean) the Hyperparameter Tune node may search over. */
   tunableParams?: string[];
+  /** Role in the pipeline the compiler assembles: exactly one 'trainer' per graph; 'evaluator's attach to its
+   * output. Other nodes are steps feeding them. */
+  role?: 'trainer' | 'evaluator';
+  /** Evaluators: their part of the plan. */
+  evaluatePlan?(params: z.infer<S>): EvaluatePlan;
+  /** Which params describe the node at a glance on its card (default: the first few simple ones). */
+  cardParams?(params: z.infer<S>): string[];
+  /** One line for the run summary after a run (default: the card summary). */
+  runSummary?(params: z.infer<S>, outcome: RunOutcome): string;
   /** Version of this type's params (default 1). Bump it when params change shape, and add a migration. */
   version?: number;
   /** `migrations[k]` upgrades params of version k-1 to version k (old saved and shared graphs keep opening).

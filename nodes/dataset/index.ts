@@ -61,6 +61,7 @@ export const datasetNode = defineNode({
   // The custom inspector picks/uploads the dataset and edits the split next to the per-class counts.
   hiddenParams: ['datasetId', 'testSplit', 'validationSplit'],
   tunableParams: ['maxImagesPerClass'],
+  cardParams: () => ['datasetId', 'testSplit'],
   compile: ({ node, params }) => {
     const value: DatasetValue = {
       datasetId: params.datasetId,

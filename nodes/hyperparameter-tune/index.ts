@@ -9,6 +9,7 @@ import {
   trainParamsShape,
   trainPlanFromParams,
   trainedValue,
+  trainRunSummary,
 } from '../train';
 
 export const TuneDimensionSchema = z.object({
@@ -68,6 +69,9 @@ export const hyperparameterTuneNode = defineNode({
     'Good values depend on the data, so instead of guessing, this node trains one model per configuration (a trial) and compares them on the validation split, ' +
     'then keeps the best. Pick what to vary in the search space; random search usually finds good settings faster than trying every combination, and ' +
     'successive halving stops unpromising trials early. The final test accuracy is measured once, on the winner only, so it is still an honest estimate.',
+  role: 'trainer',
+  cardParams: () => ['strategy', 'maxTrials', 'dimensions'],
+  runSummary: trainRunSummary,
   version: TRAIN_PARAMS_VERSION,
   migrations: trainParamsMigrations,
   inputs: [

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineNode, type ParamsMigration } from '../core/types';
-import type { ClassifierValue, DatasetValue, TrainPlan, TrainedValue } from '../core/plan';
+import type { ClassifierValue, DatasetValue, RunOutcome, TrainPlan, TrainedValue } from '../core/plan';
 
 /** Training params; Hyperparameter Tune reuses this shape so a tuned run trains exactly like Train. */
 export const trainParamsShape = {
@@ -82,6 +82,12 @@ export function trainPlanFromParams(p: z.infer<typeof trainParams>, data: Pick<D
   };
 }
 
+/** Run summary line of a trainer: epochs run and the one kept (early stopping), and where it ran. */
+export function trainRunSummary(_params: unknown, outcome: RunOutcome): string {
+  const kept = outcome.keptEpoch !== null && outcome.keptEpoch !== outcome.epochsRun ? `, kept epoch ${outcome.keptEpoch}` : '';
+  return `${outcome.epochsRun} epoch${outcome.epochsRun === 1 ? '' : 's'}${kept}${outcome.backend ? ` on ${outcome.backend}` : ''}`;
+}
+
 /** The TrainedValue without tuning, shared by Train and Hyperparameter Tune. */
 export function trainedValue(nodeId: string, data: DatasetValue, classifier: ClassifierValue, train: TrainPlan): TrainedValue {
   return {
@@ -109,6 +115,9 @@ export const trainNode = defineNode({
   ],
   outputs: [{ id: 'trained', label: 'Trained', type: 'trained' }],
   params: trainParams,
+  role: 'trainer',
+  cardParams: () => ['epochs', 'batchSize', 'learningRate'],
+  runSummary: trainRunSummary,
   version: TRAIN_PARAMS_VERSION,
   migrations: trainParamsMigrations,
   tunableParams: TRAIN_TUNABLE_PARAMS,

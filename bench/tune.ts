@@ -22,8 +22,8 @@ import type { GraftGraph } from '../nodes/core/graph';
 import type { Plan } from '../nodes/core/plan';
 import type { EngineHost } from '../nodes/engine/host';
 import type { BenchSection } from './common';
-import { buildShapesCnn } from '../scripts/shapes-cnn';
-import { fileSaveHandler } from '../scripts/tfjs-file-io';
+import { buildShapesCnn } from '../nodes/pretrained-model/shapes-cnn';
+import { fileSaveHandler } from '../nodes/engine/host-node/tfjs-file-io';
 
 export interface TuneBenchOptions {
   /** Defaults: a Node host over graft-shapes-cnn (or its random-weight twin) and builtin:shapes-target-large. */

@@ -1,6 +1,7 @@
 /**
- * The node registry: every node type Graft knows. Adding a node type = one folder under nodes/ + one line here.
- * Pure (no React, no tfjs): the compiler and Node tests import it.
+ * The node registry: every node type Graft knows. Adding a node type = one folder under nodes/ + one line here
+ * (+ one line in nodes/ui/registry.ts if it has a custom inspector). Everything else — palette, compiler,
+ * "View code", problems, card summary, run summary — reads the definition. Pure (no React, no tfjs).
  */
 import type { NodeDefinition } from './core/types';
 import { datasetNode } from './dataset';
@@ -12,7 +13,7 @@ import { trainNode } from './train';
 import { hyperparameterTuneNode } from './hyperparameter-tune';
 import { evaluateNode } from './evaluate';
 
-export const nodeDefinitions: readonly NodeDefinition[] = [
+const definitions: NodeDefinition[] = [
   datasetNode,
   pretrainedModelNode,
   freezeLayersNode,
@@ -21,9 +22,26 @@ export const nodeDefinitions: readonly NodeDefinition[] = [
   trainNode,
   hyperparameterTuneNode,
   evaluateNode,
-] as unknown as readonly NodeDefinition[];
+] as unknown as NodeDefinition[];
 
-const byType = new Map(nodeDefinitions.map((d) => [d.type, d]));
+/** Every registered node type, in palette order (a live view: `registerNodeType` appends). */
+export const nodeDefinitions: readonly NodeDefinition[] = definitions;
+
+const byType = new Map(definitions.map((d) => [d.type, d]));
+
+/** Add a node type at run time (plugins, tests). Types are unique. */
+export function registerNodeType(def: NodeDefinition): void {
+  if (byType.has(def.type)) throw new Error(`Node type "${def.type}" is already registered.`);
+  definitions.push(def);
+  byType.set(def.type, def);
+}
+
+/** Remove a node type added with `registerNodeType` (tests clean up after themselves). */
+export function unregisterNodeType(type: string): void {
+  const index = definitions.findIndex((d) => d.type === type);
+  if (index >= 0) definitions.splice(index, 1);
+  byType.delete(type);
+}
 
 export function getNodeDefinition(type: string): NodeDefinition | undefined {
   return byType.get(type);

@@ -4,11 +4,12 @@
  */
 import { GRAPH_VERSION, type GraftGraph, type GraphEdge, type GraphNode } from './core/graph';
 import { getNodeDefinition } from './registry';
-import { defaultParams } from './core/params';
+import { newGraphNode } from './core/params';
 
 function node(id: string, type: string, x: number, y: number, params: Record<string, unknown> = {}): GraphNode {
   const def = getNodeDefinition(type);
-  return { id, type, position: { x, y }, params: { ...(def ? defaultParams(def) : {}), ...params } };
+  if (!def) throw new Error(`Unknown node type "${type}" in a template.`);
+  return newGraphNode(def, id, { x, y }, params);
 }
 
 function edge(source: string, sourceHandle: string, target: string, targetHandle: string): GraphEdge {

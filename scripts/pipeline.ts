@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { parseGraphFile } from '../nodes/core/graph';
+import { loadGraphFile } from '../nodes/graph-file';
 import { compileGraph, planToCode } from '../nodes/compiler';
 import type { GraphError } from '../nodes/core/types';
 import { createNodeHost } from '../nodes/engine/host-node';
@@ -121,7 +121,7 @@ async function main(): Promise<number> {
   } catch (error) {
     return fail(`Cannot read ${args.file}: ${(error as Error).message}`);
   }
-  const parsed = parseGraphFile(text);
+  const parsed = loadGraphFile(text);
   if (!parsed.ok) return fail(`${args.file}: ${parsed.error}`);
   const compiled = compileGraph(parsed.graph);
   const nodeTypes = new Map(parsed.graph.nodes.map((n) => [n.id, n.type]));

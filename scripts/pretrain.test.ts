@@ -10,8 +10,8 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { stratifiedSplit } from '../nodes/dataset/split';
 import { syntheticImageSource } from '../nodes/dataset/synthetic';
-import { buildShapesCnn, loadImages, SHAPES_CNN_FEATURES_LAYER, transferAccuracy, truncate } from './shapes-cnn';
-import { fileLoadHandler } from './tfjs-file-io';
+import { buildShapesCnn, loadImages, SHAPES_CNN_FEATURES_LAYER, transferAccuracy, truncate } from '../nodes/pretrained-model/shapes-cnn';
+import { fileLoadHandler } from '../nodes/engine/host-node/tfjs-file-io';
 
 const MODEL_DIR = path.resolve(__dirname, '../public/models/graft-shapes-cnn');
 

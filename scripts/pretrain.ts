@@ -20,9 +20,9 @@ import {
   SHAPES_CNN_INPUT_SIZE,
   transferAccuracy,
   truncate,
-} from './shapes-cnn';
+} from '../nodes/pretrained-model/shapes-cnn';
 import { registerConv2DBackpropFilter } from './tfjs-conv-grad';
-import { fileSaveHandler } from './tfjs-file-io';
+import { fileSaveHandler } from '../nodes/engine/host-node/tfjs-file-io';
 
 const SOURCE_ID = 'builtin:shapes-source';
 const TARGET_ID = 'builtin:shapes-target';

@@ -1,6 +1,7 @@
 /** Export/import of `.graft.json` files (browser side). */
 import { downloadBlob } from './download';
-import { parseGraphFile, serializeGraph, type GraftGraph, type ParseResult } from '@/nodes/core/graph';
+import { serializeGraph, type GraftGraph, type ParseResult } from '@/nodes/core/graph';
+import { loadGraphFile } from '@/nodes/graph-file';
 
 /** Largest file we try to read: graphs are small; anything bigger is not a graph. */
 export const MAX_GRAPH_FILE_BYTES = 2_000_000;
@@ -32,7 +33,7 @@ export async function readGraphFile(file: File): Promise<ParseResult> {
   } catch {
     return { ok: false, error: `“${file.name}” could not be read.` };
   }
-  const result = parseGraphFile(text);
+  const result = loadGraphFile(text);
   if (!result.ok) return { ok: false, error: `Could not import “${file.name}”. ${result.error}` };
   const problem = structuralProblem(result.graph);
   if (problem) return { ok: false, error: `Could not import “${file.name}”. ${problem}` };

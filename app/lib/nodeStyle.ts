@@ -2,7 +2,7 @@
 import type { NodeCategory, NodeDefinition, PortDef } from '@/nodes/core/types';
 import { PORT_TYPES } from '@/nodes/core/types';
 import type { GraphNode } from '@/nodes/core/graph';
-import { paramFields } from '@/nodes/core/params';
+import { cardSummary } from '@/nodes/core/params';
 
 export const CATEGORY_STYLE: Record<NodeCategory, { label: string; color: string; soft: string }> = {
   data: { label: 'Data', color: '#2f9e44', soft: '#ebfbee' },
@@ -11,7 +11,6 @@ export const CATEGORY_STYLE: Record<NodeCategory, { label: string; color: string
   evaluation: { label: 'Evaluation', color: '#e8590c', soft: '#fff4e6' },
 };
 
-export const CATEGORY_ORDER: NodeCategory[] = ['data', 'model', 'training', 'evaluation'];
 
 export function displayName(node: GraphNode, def: NodeDefinition | undefined): string {
   return node.label?.trim() || def?.title || node.type;
@@ -22,47 +21,7 @@ export function handleLabel(nodeName: string, direction: 'input' | 'output', por
   return `${nodeName} ${direction} ${port.label} (${PORT_TYPES[port.type].label})`;
 }
 
-function formatValue(v: unknown): string {
-  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(3)));
-  if (typeof v === 'boolean') return v ? 'on' : 'off';
-  if (typeof v === 'string') {
-    const s = v.replace(/^(builtin|dir|local|shared):/, '');
-    return s.length > 22 ? `${s.slice(0, 21)}…` : s || '—';
-  }
-  if (Array.isArray(v)) return `${v.length} item${v.length === 1 ? '' : 's'}`;
-  return v === undefined || v === null ? '—' : '…';
-}
-
-/** Which params best describe each node at a glance (unknown keys are skipped; other types use the first few). */
-const KEY_PARAMS: Record<string, (params: Record<string, unknown>) => string[]> = {
-  dataset: () => ['datasetId', 'testSplit'],
-  'pretrained-model': (p) => [p.source === 'url' ? 'url' : p.source === 'upload' ? 'uploadId' : 'catalogId', 'truncateAt'],
-  'freeze-layers': (p) => ['mode', p.mode === 'firstN' ? 'count' : p.mode === 'upTo' ? 'upToLayer' : ''],
-  'add-head': () => ['pooling', 'hiddenLayers', 'dropout'],
-  train: () => ['epochs', 'batchSize', 'learningRate'],
-  'hyperparameter-tune': () => ['strategy', 'maxTrials', 'dimensions'],
-  evaluate: () => ['misclassifiedCount'],
-};
-
-/** One short line of the node's key params, e.g. "Epochs 20 · Batch size 16 · Learning rate 0.001". */
+/** One short line of the node's key params (each definition's `cardParams` picks them; see `cardSummary`). */
 export function paramSummary(node: GraphNode, def: NodeDefinition | undefined, maxItems = 3): string {
-  if (!def) return '';
-  let fields;
-  try {
-    fields = paramFields(def);
-  } catch {
-    return '';
-  }
-  const keys = KEY_PARAMS[node.type]?.(node.params);
-  const chosen = keys
-    ? keys.map((k) => fields.find((f) => f.key === k)).filter((f): f is NonNullable<typeof f> => !!f)
-    : fields.filter((f) => f.kind !== 'json').slice(0, maxItems);
-  return chosen
-    .slice(0, maxItems)
-    .map((f) => {
-      const v = node.params[f.key] ?? f.default;
-      if (f.kind === 'string' && (v === '' || v === undefined)) return `${f.title} default`;
-      return `${f.title} ${formatValue(v)}`;
-    })
-    .join(' · ');
+  return def ? cardSummary(def, node.params, maxItems) : '';
 }

@@ -5,10 +5,11 @@
  * Other features (autosave, sharing, run) rely on `graph`, `readOnly`, `setGraph`, `replaceGraph`, `setReadOnly`.
  */
 import { create } from 'zustand';
-import { emptyGraph, MAX_NODES, type GraftGraph, type GraphNode } from '@/nodes/core/graph';
+import { emptyGraph, MAX_NODES, type GraftGraph } from '@/nodes/core/graph';
 import { getNodeDefinition } from '@/nodes/registry';
 import { checkConnection } from '@/nodes/compiler';
-import { defaultParams } from '@/nodes/core/params';
+import { newGraphNode } from '@/nodes/core/params';
+import { migrateGraph } from '@/nodes/graph-file';
 import * as H from '@/app/lib/history';
 import * as G from '@/app/lib/graphOps';
 
@@ -123,7 +124,9 @@ export const useGraphStore = create<GraphStoreState>((set, get) => {
       set({ ...derived(history), revision: s.revision + 1, dirty: true });
       pruneSelection();
     },
-    replaceGraph: (next, opts) => {
+    replaceGraph: (loaded, opts) => {
+      // Graphs from the server or a file may be of an older format: upgrade params once, here.
+      const next = migrateGraph(loaded);
       set({
         ...derived(H.createHistory(next)),
         readOnly: opts?.readOnly ?? false,
@@ -171,7 +174,7 @@ export const useGraphStore = create<GraphStoreState>((set, get) => {
       const def = getNodeDefinition(type);
       if (s.readOnly || !def || s.graph.nodes.length >= MAX_NODES) return null;
       const id = G.makeNodeId(type, new Set(s.graph.nodes.map((n) => n.id)));
-      const node: GraphNode = { id, type, position: { x: Math.round(position.x), y: Math.round(position.y) }, params: defaultParams(def) };
+      const node = newGraphNode(def, id, { x: Math.round(position.x), y: Math.round(position.y) });
       edit(G.addNode(s.graph, node));
       if (opts?.select ?? true) set({ selectedNodeIds: [id], selectedEdgeIds: [] });
       return id;

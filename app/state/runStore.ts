@@ -187,7 +187,7 @@ export const useRunStore = create<RunStoreState>((set, get) => ({
   setHasTrainedModel: (v) => set({ hasTrainedModel: v }),
 
   beginSession: (kind, runId, graphName, nodeIds) =>
-    set((s) => {
+    set(() => {
       const nodeStates: Record<string, NodeRunInfo> = {};
       for (const id of nodeIds) nodeStates[id] = { state: 'waiting' };
       return {

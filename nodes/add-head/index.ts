@@ -42,6 +42,7 @@ export const addHeadNode = defineNode({
   outputs: [{ id: 'classifier', label: 'Classifier', type: 'classifier' }],
   params: addHeadParams,
   tunableParams: ['pooling', 'hiddenLayers', 'hiddenUnits', 'activation', 'dropout'],
+  cardParams: () => ['pooling', 'hiddenLayers', 'dropout'],
   compile: ({ node, params, inputs }) => {
     const model = inputs.model as ModelValue | undefined;
     if (!model) return null;

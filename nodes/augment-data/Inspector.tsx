@@ -2,24 +2,25 @@
 /** Augment Data inspector: a seeded preview grid of augmented samples of the connected dataset. */
 import { useState } from 'react';
 import type { z } from 'zod';
-import type { InspectorProps } from '../core/types';
+import type { InspectorProps } from '../ui/types';
 import type { AugmentPlan } from '../core/plan';
-import { augmentDataParams } from './index';
+import type { augmentDataParams } from './index';
 import { describeAugment } from './augment';
 import { datasetParams } from '../dataset/index';
-import { findUpstream } from '@/app/components/run/upstream';
-import { useEngineRequest } from '@/app/components/run/useEngineRequest';
+import { findUpstream } from '../core/upstream';
+import { useEngineRequest } from '../ui/useEngineRequest';
 import styles from '../engine/host-browser/inspectors.module.css';
 
 type Params = z.infer<typeof augmentDataParams>;
 
-export default function AugmentDataInspector({ node, params, graph }: InspectorProps<Params>) {
+export default function AugmentDataInspector({ node, params, graph, services }: InspectorProps<Params>) {
   const [extraSeed, setExtraSeed] = useState(0);
   const datasetNode = findUpstream(graph, node.id, 'dataset');
   const ds = datasetNode ? datasetParams.safeParse(datasetNode.params) : null;
   const datasetId = ds?.success ? ds.data.datasetId : null;
   const augment: AugmentPlan = { ...params, seed: params.seed + extraSeed };
   const preview = useEngineRequest(
+    services.requestEngine,
     'augment-preview',
     datasetId ? { datasetId, augment, samples: 4, views: 5 } : null,
     400,

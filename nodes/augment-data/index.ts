@@ -44,7 +44,6 @@ export const augmentDataNode = defineNode({
   inputs: [{ id: 'data', label: 'Images', type: 'dataset' }],
   outputs: [{ id: 'data', label: 'Augmented', type: 'dataset' }],
   params: augmentDataParams,
-  inspector: () => import('./Inspector'),
   tunableParams: ['flipHorizontal', 'flipVertical', 'rotation', 'zoom', 'translate', 'brightness', 'contrast', 'noise', 'cachedViews'],
   compile: ({ node, params, inputs, error }) => {
     const data = inputs.data as DatasetValue | undefined;

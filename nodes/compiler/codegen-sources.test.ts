@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { generatedSourcesText } from '../../scripts/gen-codegen-sources';
+import { generatedSourcesText } from './codegen-sources-build';
 
 describe('"View code" embeds the engine\'s own modules', () => {
   it('the embedded copy is up to date (else: npx tsx scripts/gen-codegen-sources.ts)', () => {

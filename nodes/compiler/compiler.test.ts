@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileGraph, checkConnection, withParamOverrides, type CompileResult } from './index';
 import { minimalTemplate, pipelineTemplate } from '../templates';
-import type { GraftGraph } from '../core/graph';
+import { GRAPH_VERSION, type GraftGraph } from '../core/graph';
 import type { GraphError } from '../core/types';
 import { byId, tuneGraph } from './testGraphs';
 
@@ -37,7 +37,7 @@ describe('templates compile', () => {
       momentum: 0.9,
       batchSize: 16,
       epochs: 20,
-      validationSplit: 0.15,
+      validationSplit: 0.15, // from the Dataset node
       earlyStoppingPatience: 0,
       seed: 1,
       backend: 'auto',
@@ -109,7 +109,7 @@ describe('templates compile', () => {
 
 describe('located errors', () => {
   it('invalid file shape → graph-level error', () => {
-    for (const bad of [null, 42, 'x', [], {}, { version: 1, nodes: 'no', edges: [] }, { version: 2, nodes: [], edges: [] }]) {
+    for (const bad of [null, 42, 'x', [], {}, { version: 1, nodes: 'no', edges: [] }, { version: GRAPH_VERSION + 1, nodes: [], edges: [] }]) {
       const errs = errorsOf(compileGraph(bad));
       expect(errs).toHaveLength(1);
       expect(errs[0]!.nodeId).toBeNull();
@@ -244,10 +244,10 @@ describe('located errors', () => {
     expect(errs).toContainEqual({ nodeId: 'dataset', param: 'datasetId', message: expect.stringMatching(/Unknown dataset "flowers"/) });
   });
 
-  it('early stopping without validation split', () => {
+  it('early stopping without validation split (set on the Dataset node)', () => {
     const g = withParamOverrides(pipelineTemplate(), [
       { nodeId: 'train', param: 'earlyStoppingPatience', value: 3 },
-      { nodeId: 'train', param: 'validationSplit', value: 0 },
+      { nodeId: 'dataset', param: 'validationSplit', value: 0 },
     ]);
     expect(errorsOf(compileGraph(g))).toEqual([{ nodeId: 'train', param: 'earlyStoppingPatience', message: expect.stringMatching(/validation split/) }]);
   });
@@ -359,8 +359,9 @@ describe('hyperparameter tune', () => {
       { nodeId: 'head', param: 'dropout', values: [0.2] },
     ]);
     expect(errorsOf(compileGraph(dup))).toEqual([expect.objectContaining({ message: expect.stringMatching(/already in the search space/) })]);
-    const noVal = tuneGraph([{ nodeId: 'head', param: 'dropout', values: [0.1] }], { validationSplit: 0 });
-    expect(errorsOf(compileGraph(noVal))).toEqual([{ nodeId: 'tune', param: 'validationSplit', message: expect.stringMatching(/validation split/) }]);
+    const noVal = tuneGraph([{ nodeId: 'head', param: 'dropout', values: [0.1] }]);
+    byId(noVal, 'dataset').params.validationSplit = 0;
+    expect(errorsOf(compileGraph(noVal))).toEqual([expect.objectContaining({ nodeId: 'tune', message: expect.stringMatching(/validation split: set it above 0 on the Dataset node/) })]);
   });
 
   it('malformed dimensions array is a param error, not a crash', () => {

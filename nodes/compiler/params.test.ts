@@ -4,6 +4,7 @@ import { paramFields, parseNodeParams, defaultParams } from '../core/params';
 import { trainNode } from '../train';
 import { hyperparameterTuneNode } from '../hyperparameter-tune';
 import { augmentDataNode } from '../augment-data';
+import { freezeLayersNode } from '../freeze-layers';
 
 describe('node definitions', () => {
   it.each(nodeDefinitions.map((d) => [d.type, d] as const))('%s: documented, every param has a default, title and description', (_type, def) => {
@@ -66,8 +67,8 @@ describe('parseNodeParams', () => {
   });
 
   it('runs cross-field rules once fields are valid', () => {
-    const r = parseNodeParams(trainNode, { earlyStoppingPatience: 2, validationSplit: 0 });
-    expect(r.errors).toEqual([{ param: 'earlyStoppingPatience', message: expect.stringMatching(/validation split/) }]);
+    const r = parseNodeParams(freezeLayersNode, { mode: 'upTo', upToLayer: ' ' });
+    expect(r.errors).toEqual([{ param: 'upToLayer', message: expect.stringMatching(/last layer to freeze/) }]);
   });
 });
 

@@ -1,10 +1,13 @@
 /**
  * The saved graph format (`.graft.json`). Pure data + zod; no React, no tfjs.
- * `version` lets later changes migrate old files (see `parseGraphFile`).
+ * Two kinds of version: the graph's `version` (the file format; graph-level migrations, which may move params
+ * between nodes) and each node's `v` (its type's params version; per-node-type migrations declared by the node
+ * definition). `parseGraphFile` checks the shape; nodes/graph-file.ts (`loadGraphFile`, `migrateGraph`) upgrades.
  */
 import { z } from 'zod';
 
-export const GRAPH_VERSION = 1 as const;
+/** 2: `validationSplit` moved from Train / Hyperparameter Tune to the Dataset node. */
+export const GRAPH_VERSION = 2 as const;
 export const MAX_NODES = 500;
 export const MAX_EDGES = 2000;
 
@@ -16,6 +19,8 @@ export const GraphNodeSchema = z.object({
   params: z.record(z.string(), z.unknown()).default({}),
   /** Optional user-facing name shown on the node instead of its type title. */
   label: z.string().max(120).optional(),
+  /** Version of this node type's params (absent = 1); see `NodeDefinition.version` / `migrations`. */
+  v: z.number().int().min(1).max(1000).optional(),
 });
 export type GraphNode = z.infer<typeof GraphNodeSchema>;
 
@@ -29,7 +34,8 @@ export const GraphEdgeSchema = z.object({
 export type GraphEdge = z.infer<typeof GraphEdgeSchema>;
 
 export const GraftGraphSchema = z.object({
-  version: z.literal(GRAPH_VERSION),
+  /** Older versions are accepted (saved graphs stay readable) and upgraded by `migrateGraph`. */
+  version: z.number().int().min(1).max(GRAPH_VERSION),
   name: z.string().max(200).default('Untitled pipeline'),
   nodes: z.array(GraphNodeSchema).max(MAX_NODES),
   edges: z.array(GraphEdgeSchema).max(MAX_EDGES),
@@ -42,7 +48,8 @@ export function emptyGraph(name = 'Untitled pipeline'): GraftGraph {
 
 export type ParseResult = { ok: true; graph: GraftGraph } | { ok: false; error: string };
 
-/** Parse an imported/loaded file (string or already-parsed JSON), migrating older versions. Never throws. */
+/** Parse an imported/loaded file (string or already-parsed JSON): shape only, the version is kept (use
+ * `loadGraphFile` from nodes/graph-file.ts to also migrate). Never throws. */
 export function parseGraphFile(input: unknown): ParseResult {
   let raw: unknown = input;
   if (typeof input === 'string') {
@@ -69,9 +76,9 @@ export function parseGraphFile(input: unknown): ParseResult {
   return { ok: true, graph: parsed.data };
 }
 
-/** Older formats → current. Version 0 (no version field) had the same shape. */
+/** Version 0 (no version field) had the shape of version 1. */
 function migrate(raw: Record<string, unknown>): Record<string, unknown> {
-  if (raw.version === undefined) return { ...raw, version: GRAPH_VERSION };
+  if (raw.version === undefined) return { ...raw, version: 1 };
   return raw;
 }
 

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { NodeDefinition } from './types';
+import type { GraphNode } from './graph';
 
 export interface ParamError {
   param: string;
@@ -209,4 +210,50 @@ export function parseNodeParams<P = Record<string, unknown>>(def: NodeDefinition
 /** Every param at its default. */
 export function defaultParams(def: NodeDefinition): Record<string, unknown> {
   return parseNodeParams(def, {}).params;
+}
+
+/** A new node of this type with default params (and the current params version, so no migration touches it). */
+export function newGraphNode(def: NodeDefinition, id: string, position: { x: number; y: number }, params: Record<string, unknown> = {}): GraphNode {
+  const node: GraphNode = { id, type: def.type, position, params: { ...defaultParams(def), ...params } };
+  if ((def.version ?? 1) > 1) node.v = def.version;
+  return node;
+}
+
+function formatCardValue(v: unknown): string {
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(3)));
+  if (typeof v === 'boolean') return v ? 'on' : 'off';
+  if (typeof v === 'string') {
+    const s = v.replace(/^(builtin|dir|local|shared):/, '');
+    return s.length > 22 ? `${s.slice(0, 21)}…` : s || '—';
+  }
+  if (Array.isArray(v)) return `${v.length} item${v.length === 1 ? '' : 's'}`;
+  return v === undefined || v === null ? '—' : '…';
+}
+
+/** One short line of a node's key params for its card, e.g. "Epochs 20 · Batch size 16 · Learning rate 0.001".
+ * The definition's `cardParams` picks them (unknown keys are skipped); otherwise the first few simple ones. */
+export function cardSummary(def: NodeDefinition, rawParams: Record<string, unknown>, maxItems = 3): string {
+  let fields: ParamField[];
+  try {
+    fields = paramFields(def);
+  } catch {
+    return '';
+  }
+  let keys: string[] | undefined;
+  try {
+    keys = def.cardParams?.(rawParams as never);
+  } catch {
+    keys = undefined;
+  }
+  const chosen = keys
+    ? keys.map((k) => fields.find((f) => f.key === k)).filter((f): f is ParamField => !!f)
+    : fields.filter((f) => f.kind !== 'json').slice(0, maxItems);
+  return chosen
+    .slice(0, maxItems)
+    .map((f) => {
+      const v = rawParams[f.key] ?? f.default;
+      if (f.kind === 'string' && (v === '' || v === undefined)) return `${f.title} default`;
+      return `${f.title} ${formatCardValue(v)}`;
+    })
+    .join(' · ');
 }

@@ -13,6 +13,8 @@ export interface DatasetValue {
   datasetId: DatasetRef;
   /** Fraction of each class held out for the final test split (stratified, seeded). */
   testSplit: number;
+  /** Fraction of the non-test images of each class held out for validation (the Train plan carries it too). */
+  validationSplit: number;
   /** Seed for the stratified split. */
   splitSeed: number;
   /** 0 = use all images. */
@@ -137,4 +139,23 @@ export interface Plan {
   nodeIds: TrainedValue['nodeIds'] & { evaluate?: string };
   /** The graph this plan was compiled from (the tuner recompiles it with overridden params per trial). */
   graph: GraftGraph;
+  /** Every pipeline node in run order with its card summary (set by the compiler). */
+  steps?: PlanStep[];
+}
+
+/** One node of the compiled pipeline, in run order (what "View code" and the run summary list). */
+export interface PlanStep {
+  nodeId: string;
+  type: string;
+  title: string;
+  /** The node's card summary, e.g. "Epochs 20 · Batch size 16 · Learning rate 0.001". */
+  summary: string;
+}
+
+/** What a finished run reports to node definitions' `runSummary` (kept small: definitions sit below the engine). */
+export interface RunOutcome {
+  testAccuracy: number | null;
+  epochsRun: number;
+  keptEpoch: number | null;
+  backend: string | null;
 }

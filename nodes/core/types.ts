@@ -1,12 +1,13 @@
 /**
  * The node plugin contract. Each node type lives in `nodes/<type>/` and exports one `NodeDefinition`;
  * `nodes/registry.ts` lists them. Definitions are pure (zod + plain TS) so the compiler runs in Node;
- * the inspector UI is attached lazily so importing a definition never pulls in React.
+ * custom inspectors (React) are listed apart in nodes/ui/registry.ts, so importing a definition never pulls in React.
  */
 import type { z } from 'zod';
-import type { ComponentType } from 'react';
 import type { GraftGraph, GraphNode } from './graph';
 import type {
+  EvaluatePlan,
+  RunOutcome,
   DatasetValue,
   ModelValue,
   ClassifierValue,
@@ -65,15 +66,6 @@ export interface CompileContext<P> {
 /** What a node's compile step returns: a value per output port (by port id). */
 export type CompileOutput = Partial<{ [port: string]: PortValues[PortType] }> | null;
 
-export interface InspectorProps<P = Record<string, unknown>> {
-  node: GraphNode;
-  params: P;
-  /** Replace some params (merged). The caller records undo history and validation. */
-  onChange(patch: Partial<P>): void;
-  graph: GraftGraph;
-  readOnly: boolean;
-}
-
 export interface NodeDefinition<S extends z.ZodObject = z.ZodObject> {
   /** Stable id stored in files, e.g. 'freeze-layers'. */
   type: string;
@@ -89,8 +81,6 @@ export interface NodeDefinition<S extends z.ZodObject = z.ZodObject> {
   /** zod object; every field has a default and `.meta({ title, description })` for the generated form. */
   params: S;
   compile(ctx: CompileContext<z.infer<S>>): CompileOutput;
-  /** Custom inspector section rendered above/instead of the generated form (lazy: keeps React out of Node). */
-  inspector?: () => Promise<{ default: ComponentType<InspectorProps<z.infer<S>>> }>;
   /** Hide these params from the generated form (because the custom inspector edits them). */
   hiddenParams?: string[];
   /** Whether a param matters for the current settings (e.g. "Layers to freeze" only in first-N mode). The generated
@@ -98,7 +88,24 @@ export interface NodeDefinition<S extends z.ZodObject = z.ZodObject> {
   paramApplies?(param: string, params: z.infer<S>): boolean;
   /** Params (numeric, enum or boolean) the Hyperparameter Tune node may search over. */
   tunableParams?: string[];
+  /** Role in the pipeline the compiler assembles: exactly one 'trainer' per graph; 'evaluator's attach to its
+   * output. Other nodes are steps feeding them. */
+  role?: 'trainer' | 'evaluator';
+  /** Evaluators: their part of the plan. */
+  evaluatePlan?(params: z.infer<S>): EvaluatePlan;
+  /** Which params describe the node at a glance on its card (default: the first few simple ones). */
+  cardParams?(params: z.infer<S>): string[];
+  /** One line for the run summary after a run (default: the card summary). */
+  runSummary?(params: z.infer<S>, outcome: RunOutcome): string;
+  /** Version of this type's params (default 1). Bump it when params change shape, and add a migration. */
+  version?: number;
+  /** `migrations[k]` upgrades params of version k-1 to version k (old saved and shared graphs keep opening).
+   * Write them tolerant: nodes built by hand may lack `v` although their params are current. */
+  migrations?: Record<number, ParamsMigration>;
 }
+
+/** Upgrades one node's raw params by one version. */
+export type ParamsMigration = (params: Record<string, unknown>) => Record<string, unknown>;
 
 /** Helper that keeps the generic param type when declaring a node. */
 export function defineNode<S extends z.ZodObject>(def: NodeDefinition<S>): NodeDefinition<S> {

@@ -93,7 +93,9 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T
 /** Check one file's header: null when usable, else the skip reason. */
 async function checkFile(file: string): Promise<string | null> {
   try {
-    let { head, size } = await readHead(file, HEADER_BYTES);
+    const read = await readHead(file, HEADER_BYTES);
+    let head = read.head;
+    const size = read.size;
     let header = inspectImageHeader(head, size);
     if (!header) {
       // JPEG frame header after a very large metadata block: read the whole file once.

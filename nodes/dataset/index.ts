@@ -18,6 +18,12 @@ export const datasetParams = z
         'Fraction of every class kept aside for the final test. The model never sees these images while training, so the test accuracy is an honest estimate of how it does on new images.',
       step: 0.05,
     }),
+    validationSplit: z.number().min(0).max(0.5).default(0.15).meta({
+      title: 'Validation split',
+      description:
+        'Fraction of the remaining (non-test) images of every class held back to check progress after every epoch (validation loss/accuracy). It reveals overfitting: training accuracy keeps rising while validation accuracy stalls. Early stopping and tuning need it.',
+      step: 0.05,
+    }),
     splitSeed: z.number().int().default(42).meta({
       title: 'Split seed',
       description: 'Random seed for choosing the test images. Keep it fixed to compare runs on exactly the same test set.',
@@ -53,13 +59,14 @@ export const datasetNode = defineNode({
   outputs: [{ id: 'data', label: 'Images', type: 'dataset' }],
   params: datasetParams,
   // The custom inspector picks/uploads the dataset and edits the split next to the per-class counts.
-  hiddenParams: ['datasetId', 'testSplit'],
-  inspector: () => import('./Inspector'),
+  hiddenParams: ['datasetId', 'testSplit', 'validationSplit'],
   tunableParams: ['maxImagesPerClass'],
+  cardParams: () => ['datasetId', 'testSplit'],
   compile: ({ node, params }) => {
     const value: DatasetValue = {
       datasetId: params.datasetId,
       testSplit: params.testSplit,
+      validationSplit: params.validationSplit,
       splitSeed: params.splitSeed,
       maxImagesPerClass: params.maxImagesPerClass,
       augment: null,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { datasetReport, validationSplitFor, DEFAULT_VALIDATION_SPLIT } from './issues';
 import type { GraftGraph } from '../core/graph';
+import { migrateGraph } from '../graph-file';
 
 const opts = { testSplit: 0.2, validationSplit: 0.15 };
 
@@ -42,14 +43,15 @@ describe('datasetReport', () => {
 describe('validationSplitFor', () => {
   const node = (id: string, type: string, params: Record<string, unknown> = {}) => ({ id, type, position: { x: 0, y: 0 }, params });
   const edge = (source: string, target: string) => ({ id: `${source}-${target}`, source, sourceHandle: 'o', target, targetHandle: 'i' });
-  it('follows the dataset through Augment Data to the Train node', () => {
-    const graph: GraftGraph = {
+  it("reads the Dataset node's own param; a version-1 graph's Train value arrives there through Augment Data", () => {
+    const v1: GraftGraph = {
       version: 1,
       name: 'g',
       nodes: [node('d', 'dataset'), node('a', 'augment-data'), node('t', 'train', { validationSplit: 0.3 })],
       edges: [edge('d', 'a'), edge('a', 't')],
     };
-    expect(validationSplitFor(graph, 'd')).toBe(0.3);
-    expect(validationSplitFor({ ...graph, edges: [] }, 'd')).toBe(DEFAULT_VALIDATION_SPLIT);
+    expect(validationSplitFor(v1, 'd')).toBe(DEFAULT_VALIDATION_SPLIT);
+    expect(validationSplitFor(migrateGraph(v1), 'd')).toBe(0.3);
+    expect(validationSplitFor(migrateGraph({ ...v1, edges: [] }), 'd')).toBe(DEFAULT_VALIDATION_SPLIT);
   });
 });

@@ -92,33 +92,8 @@ export function datasetReport(
   return { errors, warnings, split };
 }
 
-/**
- * The validation fraction the run will use for this dataset: the first Train / Hyperparameter Tune node
- * downstream of it (through Augment Data etc.), else the Train node's default.
- */
+/** The validation fraction the run will use for this dataset node (its own param; default when unset/invalid). */
 export function validationSplitFor(graph: GraftGraph, datasetNodeId: string): number {
-  const node = downstreamTrainNode(graph, datasetNodeId);
-  const v = node?.params.validationSplit;
+  const v = graph.nodes.find((n) => n.id === datasetNodeId)?.params.validationSplit;
   return typeof v === 'number' && Number.isFinite(v) && v >= 0 && v < 1 ? v : DEFAULT_VALIDATION_SPLIT;
-}
-
-/** The first Train / Hyperparameter Tune node fed (directly or through other nodes) by this dataset node. */
-export function downstreamTrainNode(graph: GraftGraph, datasetNodeId: string): GraftGraph['nodes'][number] | null {
-  const seen = new Set<string>([datasetNodeId]);
-  let frontier = [datasetNodeId];
-  while (frontier.length > 0) {
-    const next: string[] = [];
-    for (const id of frontier) {
-      for (const edge of graph.edges) {
-        if (edge.source !== id || seen.has(edge.target)) continue;
-        seen.add(edge.target);
-        const node = graph.nodes.find((n) => n.id === edge.target);
-        if (!node) continue;
-        if (node.type === 'train' || node.type === 'hyperparameter-tune') return node;
-        next.push(node.id);
-      }
-    }
-    frontier = next;
-  }
-  return null;
 }

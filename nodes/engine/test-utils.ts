@@ -9,7 +9,7 @@ import { activateBackend, tf } from './host-node';
 import { compileGraph } from '../compiler';
 import { minimalTemplate, pipelineTemplate } from '../templates';
 import type { Plan } from '../core/plan';
-import { fileSaveHandler } from '../../scripts/tfjs-file-io';
+import { fileSaveHandler } from './host-node/tfjs-file-io';
 
 export const SHARED_ASSETS = '/work/shared/assets';
 export const SHARED_MODELS = path.join(SHARED_ASSETS, 'models');

@@ -3,17 +3,9 @@
  * engine and the worker): the caller passes a TrialPlanner. Node callers use `planTrial` from
  * nodes/compiler/trial-plan.ts; the browser page compiles every trial up front and the worker looks them up.
  */
-import type { Plan } from '../core/plan';
-import { RunError } from './types';
+import { RunError, type TrialConfig, type TrialPlanner, type PlannedTrials } from './types';
 
-export type TrialConfig = Record<string, number | string | boolean>;
-
-/** The Plan of one trial: the search graph with the trial's values, without tuning. Throws RunError when the
- * trial's settings do not compile. */
-export type TrialPlanner = (plan: Plan, config: TrialConfig) => Plan;
-
-/** Trial plans compiled ahead of time (posted to the worker with a tuning run). */
-export type PlannedTrials = Array<{ config: TrialConfig; plan: Plan | null; error?: { message: string; nodeId: string | null } }>;
+export type { TrialConfig, TrialPlanner, PlannedTrials } from './types';
 
 export function configKey(config: TrialConfig): string {
   return JSON.stringify(Object.keys(config).sort().map((k) => [k, config[k]]));

@@ -4,7 +4,6 @@
  * Plain serialisable data only (crosses postMessage).
  */
 import type { Plan } from '../core/plan';
-import type { PlannedTrials } from './trial-planner';
 import type { PlanOverrides } from './overrides';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -175,3 +174,13 @@ export interface RunOptions {
 }
 
 export type WorkerResponse = { runId: string; event: RunEvent };
+
+/** One tuning trial's values, by param key. */
+export type TrialConfig = Record<string, number | string | boolean>;
+
+/** The Plan of one trial: the search graph with the trial's values, without tuning. Throws RunError when the
+ * trial's settings do not compile. */
+export type TrialPlanner = (plan: Plan, config: TrialConfig) => Plan;
+
+/** Trial plans compiled ahead of time (posted to the worker with a tuning run). */
+export type PlannedTrials = Array<{ config: TrialConfig; plan: Plan | null; error?: { message: string; nodeId: string | null } }>;

@@ -26,5 +26,9 @@ export const evaluateNode = defineNode({
   inputs: [{ id: 'trained', label: 'Trained model', type: 'trained' }],
   outputs: [],
   params: evaluateParams,
+  role: 'evaluator',
+  evaluatePlan: evaluatePlanFromParams,
+  cardParams: () => ['misclassifiedCount'],
+  runSummary: (_params, outcome) => (outcome.testAccuracy === null ? 'no test accuracy' : `test accuracy ${(outcome.testAccuracy * 100).toFixed(1)}%`),
   compile: () => ({}),
 });

@@ -4,17 +4,17 @@
  * the real model in the engine worker) and a layer picker for "freeze up to".
  */
 import type { z } from 'zod';
-import type { InspectorProps } from '../core/types';
+import type { InspectorProps } from '../ui/types';
 import type { FreezePlan, ModelSource } from '../core/plan';
 import type { freezeLayersParams } from './index';
 import { pretrainedModelParams } from '../pretrained-model/index';
-import { findUpstream } from '@/app/components/run/upstream';
-import { useEngineRequest } from '@/app/components/run/useEngineRequest';
+import { findUpstream } from '../core/upstream';
+import { useEngineRequest } from '../ui/useEngineRequest';
 import styles from '../engine/host-browser/inspectors.module.css';
 
 type Params = z.infer<typeof freezeLayersParams>;
 
-export default function FreezeLayersInspector({ node, params, onChange, graph, readOnly }: InspectorProps<Params>) {
+export default function FreezeLayersInspector({ node, params, onChange, graph, readOnly, services }: InspectorProps<Params>) {
   const modelNode = findUpstream(graph, node.id, 'pretrained-model');
   const parsedModel = modelNode ? pretrainedModelParams.safeParse(modelNode.params) : null;
   const mp = parsedModel?.success ? parsedModel.data : null;
@@ -31,7 +31,7 @@ export default function FreezeLayersInspector({ node, params, onChange, graph, r
       : params.mode === 'upTo'
         ? { mode: 'upTo', layer: params.upToLayer }
         : { mode: params.mode };
-  const inspection = useEngineRequest('inspect-model', source && mp ? { source, truncateAt: mp.truncateAt, freeze } : null, 250);
+  const inspection = useEngineRequest(services.requestEngine, 'inspect-model', source && mp ? { source, truncateAt: mp.truncateAt, freeze } : null, 250);
   const info = inspection.data;
   const trunk = info?.layers.filter((l) => l.inTrunk && l.className !== 'InputLayer') ?? [];
   const total = info ? info.trunkParams : 0;

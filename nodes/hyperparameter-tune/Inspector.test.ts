@@ -4,6 +4,15 @@ import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import TuneInspector from './Inspector';
 import { tuneGraph } from '../compiler/testGraphs';
+import type { InspectorServices } from '../ui/types';
+
+/** This inspector uses no app service; these fail loudly if it ever starts to. */
+const services: InspectorServices = {
+  requestEngine: () => Promise.reject(new Error('no engine in this test')),
+  patchNode: () => {
+    throw new Error('unexpected patchNode');
+  },
+};
 
 describe('Hyperparameter Tune inspector', () => {
   const dimensions = [
@@ -15,7 +24,7 @@ describe('Hyperparameter Tune inspector', () => {
 
   it('lists each dimension with named controls and the grid size', () => {
     const html = renderToStaticMarkup(
-      createElement(TuneInspector, { node, params: { dimensions, strategy: 'grid', maxTrials: 4 }, onChange: () => {}, graph, readOnly: false }),
+      createElement(TuneInspector, { node, params: { dimensions, strategy: 'grid', maxTrials: 4 }, onChange: () => {}, graph, readOnly: false, services }),
     );
     expect(html).toContain('Add search dimension');
     expect(html).toContain('aria-label="Dimension 1 node"');
@@ -34,7 +43,7 @@ describe('Hyperparameter Tune inspector', () => {
     // The stored (raw) list is shown even when it does not parse, so the user sees what to fix.
     const badNode = { ...node, params: { ...node.params, dimensions: bad } };
     const html = renderToStaticMarkup(
-      createElement(TuneInspector, { node: badNode, params: { dimensions: [] }, onChange: () => {}, graph, readOnly: true }),
+      createElement(TuneInspector, { node: badNode, params: { dimensions: [] }, onChange: () => {}, graph, readOnly: true, services }),
     );
     expect(html).toContain('must start above 0');
     expect(html).not.toContain('Add search dimension');

@@ -5,7 +5,7 @@
  * list of values or a numeric range. Shows how many configurations a grid would have.
  */
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
-import type { InspectorProps } from '../core/types';
+import type { InspectorProps } from '../ui/types';
 import type { TuneDimension } from '../core/plan';
 import type { ParamField } from '../core/params';
 import {

@@ -1,7 +1,16 @@
 import { z } from 'zod';
 import { defineNode } from '../core/types';
 import type { ClassifierValue, DatasetValue, TuneDimension, TunePlan } from '../core/plan';
-import { TRAIN_TUNABLE_PARAMS, trainParamsShape, trainPlanFromParams, trainedValue } from '../train';
+import {
+  checkEarlyStopping,
+  TRAIN_PARAMS_VERSION,
+  TRAIN_TUNABLE_PARAMS,
+  trainParamsMigrations,
+  trainParamsShape,
+  trainPlanFromParams,
+  trainedValue,
+  trainRunSummary,
+} from '../train';
 
 export const TuneDimensionSchema = z.object({
   nodeId: z.string().max(64),
@@ -48,22 +57,6 @@ export const hyperparameterTuneParams = z
       title: 'Search space',
       description: 'Which params of which nodes to vary, each with a list of values or a numeric range.',
     }),
-  })
-  .superRefine((p, ctx) => {
-    if (p.validationSplit === 0) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['validationSplit'],
-        message: 'Tuning compares trials on the validation split: set it above 0.',
-      });
-    }
-    if (p.earlyStoppingPatience > 0 && p.validationSplit === 0) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['earlyStoppingPatience'],
-        message: 'Early stopping watches the validation loss: set a validation split above 0 (or patience to 0).',
-      });
-    }
   });
 
 export const hyperparameterTuneNode = defineNode({
@@ -76,6 +69,11 @@ export const hyperparameterTuneNode = defineNode({
     'Good values depend on the data, so instead of guessing, this node trains one model per configuration (a trial) and compares them on the validation split, ' +
     'then keeps the best. Pick what to vary in the search space; random search usually finds good settings faster than trying every combination, and ' +
     'successive halving stops unpromising trials early. The final test accuracy is measured once, on the winner only, so it is still an honest estimate.',
+  role: 'trainer',
+  cardParams: () => ['strategy', 'maxTrials', 'dimensions'],
+  runSummary: trainRunSummary,
+  version: TRAIN_PARAMS_VERSION,
+  migrations: trainParamsMigrations,
   inputs: [
     { id: 'data', label: 'Data', type: 'dataset' },
     { id: 'classifier', label: 'Classifier', type: 'classifier' },
@@ -85,12 +83,13 @@ export const hyperparameterTuneNode = defineNode({
   hiddenParams: ['dimensions'],
   // Adam has no momentum setting; SGD and RMSprop use it.
   paramApplies: (param, p) => param !== 'momentum' || p.optimizer !== 'adam',
-  inspector: () => import('./Inspector'),
   tunableParams: TRAIN_TUNABLE_PARAMS,
-  compile: ({ node, params, inputs }) => {
+  compile: ({ node, params, inputs, error }) => {
     const data = inputs.data as DatasetValue | undefined;
     const classifier = inputs.classifier as ClassifierValue | undefined;
     if (!data || !classifier) return null;
+    if (data.validationSplit === 0) error('Tuning compares trials on the validation split: set it above 0 on the Dataset node.');
+    checkEarlyStopping(params.earlyStoppingPatience, data, error);
     // Dimensions are checked against the graph (upstream nodes, their schemas) and normalised by the compiler.
     const dimensions: TuneDimension[] = params.dimensions.map((d) => {
       const dim: TuneDimension = { nodeId: d.nodeId, param: d.param };
@@ -106,6 +105,6 @@ export const hyperparameterTuneNode = defineNode({
       metric: params.metric,
       dimensions,
     };
-    return { trained: { ...trainedValue(node.id, data, classifier, trainPlanFromParams(params)), tune } };
+    return { trained: { ...trainedValue(node.id, data, classifier, trainPlanFromParams(params, data)), tune } };
   },
 });

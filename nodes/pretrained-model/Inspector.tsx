@@ -5,12 +5,12 @@
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { z } from 'zod';
-import type { InspectorProps } from '../core/types';
+import type { InspectorProps } from '../ui/types';
 import type { ModelSource } from '../core/plan';
 import type { pretrainedModelParams } from './index';
 import { parseModelUpload } from '../engine/host-browser/model-upload';
 import { deleteUploadedModel, listUploadedModels, saveUploadedModel } from '../engine/host-browser/model-store';
-import { useEngineRequest } from '@/app/components/run/useEngineRequest';
+import { useEngineRequest } from '../ui/useEngineRequest';
 import styles from '../engine/host-browser/inspectors.module.css';
 
 type Params = z.infer<typeof pretrainedModelParams>;
@@ -60,7 +60,7 @@ const SOURCE_NOTE: Record<ListedModel['source'], string> = {
   official: 'downloads from the publisher',
 };
 
-export default function PretrainedModelInspector({ params, onChange, readOnly }: InspectorProps<Params>) {
+export default function PretrainedModelInspector({ params, onChange, readOnly, services }: InspectorProps<Params>) {
   const { models, error: listError } = useModelList();
   const { uploads, reload } = useUploads();
   const [uploadState, setUploadState] = useState<{ busy: boolean; message: string | null; error: boolean }>({ busy: false, message: null, error: false });
@@ -80,6 +80,7 @@ export default function PretrainedModelInspector({ params, onChange, readOnly }:
           : null;
 
   const inspection = useEngineRequest(
+    services.requestEngine,
     'inspect-model',
     source ? { source, truncateAt: params.truncateAt, freeze: { mode: 'all' } } : null,
     300,

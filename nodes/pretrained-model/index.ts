@@ -79,7 +79,7 @@ export const pretrainedModelNode = defineNode({
   params: pretrainedModelParams,
   // The custom inspector picks/uploads the model and the cut layer from the real layer table.
   hiddenParams: ['source', 'catalogId', 'url', 'uploadId', 'truncateAt'],
-  inspector: () => import('./Inspector'),
+  cardParams: (p) => [p.source === 'url' ? 'url' : p.source === 'upload' ? 'uploadId' : 'catalogId', 'truncateAt'],
   compile: ({ node, params }) => {
     const source: ModelSource =
       params.source === 'url'

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineNode } from '../core/types';
-import type { ClassifierValue, DatasetValue, TrainPlan, TrainedValue } from '../core/plan';
+import { defineNode, type ParamsMigration } from '../core/types';
+import type { ClassifierValue, DatasetValue, RunOutcome, TrainPlan, TrainedValue } from '../core/plan';
 
 /** Training params; Hyperparameter Tune reuses this shape so a tuned run trains exactly like Train. */
 export const trainParamsShape = {
@@ -28,16 +28,10 @@ export const trainParamsShape = {
     title: 'Epochs',
     description: 'How many times training goes through all training images.',
   }),
-  validationSplit: z.number().min(0).max(0.5).default(0.15).meta({
-    title: 'Validation split',
-    description:
-      'Fraction of the training images held back to check progress after every epoch (validation loss/accuracy). It reveals overfitting: training accuracy keeps rising while validation accuracy stalls.',
-    step: 0.05,
-  }),
   earlyStoppingPatience: z.number().int().min(0).max(100).default(0).meta({
     title: 'Early stopping patience',
     description:
-      'Stop when the validation loss has not improved for this many epochs in a row and keep the best weights (0 = off). Prevents training on into overfitting. Needs a validation split.',
+      'Stop when the validation loss has not improved for this many epochs in a row and keep the best weights (0 = off). Prevents training on into overfitting. Needs a validation split (set on the Dataset node).',
   }),
   seed: z.number().int().default(1).meta({
     title: 'Seed',
@@ -56,29 +50,42 @@ export const trainParamsShape = {
 
 export const TRAIN_TUNABLE_PARAMS = ['optimizer', 'learningRate', 'momentum', 'batchSize', 'epochs', 'earlyStoppingPatience'];
 
-export const trainParams = z.object(trainParamsShape).superRefine((p, ctx) => {
-  if (p.earlyStoppingPatience > 0 && p.validationSplit === 0) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['earlyStoppingPatience'],
-      message: 'Early stopping watches the validation loss: set a validation split above 0 (or patience to 0).',
+export const trainParams = z.object(trainParamsShape);
+
+/** Params version 2: `validationSplit` moved to the Dataset node (graph format 2 moves the value). */
+export const TRAIN_PARAMS_VERSION = 2;
+export const trainParamsMigrations: Record<number, ParamsMigration> = {
+  2: ({ validationSplit: _movedToDataset, ...rest }) => rest,
+};
+
+/** Early stopping watches the validation loss, which the Dataset node's validation split provides. */
+export function checkEarlyStopping(patience: number, data: DatasetValue, error: (message: string, where?: { param?: string }) => void): void {
+  if (patience > 0 && data.validationSplit === 0) {
+    error('Early stopping watches the validation loss: set a validation split above 0 on the Dataset node (or patience to 0).', {
+      param: 'earlyStoppingPatience',
     });
   }
-});
+}
 
-export function trainPlanFromParams(p: z.infer<typeof trainParams>): TrainPlan {
+export function trainPlanFromParams(p: z.infer<typeof trainParams>, data: Pick<DatasetValue, 'validationSplit'>): TrainPlan {
   return {
     optimizer: p.optimizer,
     learningRate: p.learningRate,
     momentum: p.momentum,
     batchSize: p.batchSize,
     epochs: p.epochs,
-    validationSplit: p.validationSplit,
+    validationSplit: data.validationSplit,
     earlyStoppingPatience: p.earlyStoppingPatience,
     seed: p.seed,
     backend: p.backend,
     featureCache: p.featureCache,
   };
+}
+
+/** Run summary line of a trainer: epochs run and the one kept (early stopping), and where it ran. */
+export function trainRunSummary(_params: unknown, outcome: RunOutcome): string {
+  const kept = outcome.keptEpoch !== null && outcome.keptEpoch !== outcome.epochsRun ? `, kept epoch ${outcome.keptEpoch}` : '';
+  return `${outcome.epochsRun} epoch${outcome.epochsRun === 1 ? '' : 's'}${kept}${outcome.backend ? ` on ${outcome.backend}` : ''}`;
 }
 
 /** The TrainedValue without tuning, shared by Train and Hyperparameter Tune. */
@@ -108,13 +115,19 @@ export const trainNode = defineNode({
   ],
   outputs: [{ id: 'trained', label: 'Trained', type: 'trained' }],
   params: trainParams,
+  role: 'trainer',
+  cardParams: () => ['epochs', 'batchSize', 'learningRate'],
+  runSummary: trainRunSummary,
+  version: TRAIN_PARAMS_VERSION,
+  migrations: trainParamsMigrations,
   tunableParams: TRAIN_TUNABLE_PARAMS,
   // Adam has no momentum setting; SGD and RMSprop use it.
   paramApplies: (param, p) => param !== 'momentum' || p.optimizer !== 'adam',
-  compile: ({ node, params, inputs }) => {
+  compile: ({ node, params, inputs, error }) => {
     const data = inputs.data as DatasetValue | undefined;
     const classifier = inputs.classifier as ClassifierValue | undefined;
     if (!data || !classifier) return null;
-    return { trained: trainedValue(node.id, data, classifier, trainPlanFromParams(params)) };
+    checkEarlyStopping(params.earlyStoppingPatience, data, error);
+    return { trained: trainedValue(node.id, data, classifier, trainPlanFromParams(params, data)) };
   },
 });

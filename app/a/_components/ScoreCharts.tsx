@@ -30,6 +30,7 @@ function useUplot(make: (width: number) => { opts: uPlot.Options; data: uPlot.Al
       ro.disconnect();
       plot.destroy();
     };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- a custom hook: the caller lists what `make` reads
   }, deps);
   return box;
 }

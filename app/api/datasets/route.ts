@@ -1,15 +1,8 @@
 /** GET /api/datasets → every dataset the app can train on without uploads: built-in synthetic sets + DATASETS_DIR. */
 import { listDirDatasetNames, readDirDataset } from './dir-datasets';
-import { builtinDatasetSummaries } from './builtin';
+import { builtinDatasetSummaries, type DatasetSummary } from './builtin';
 
 export const dynamic = 'force-dynamic';
-
-export interface DatasetSummary {
-  id: string;
-  title: string;
-  description?: string;
-  classes: Array<{ name: string; count: number }>;
-}
 
 export async function GET(): Promise<Response> {
   const dirs: DatasetSummary[] = [];

@@ -1,8 +1,11 @@
 'use client';
 /** Side panel for the selected node: explanation, label, input wiring, custom inspector and the generated form. */
-import { Component, lazy, Suspense, useMemo, useState, useEffect, type ComponentType, type ReactNode } from 'react';
+import { Component, lazy, Suspense, useMemo, useState, useEffect, type ReactNode } from 'react';
 import type { GraftGraph, GraphNode } from '@/nodes/core/graph';
-import { PORT_TYPES, type InspectorProps, type NodeDefinition } from '@/nodes/core/types';
+import { PORT_TYPES, type NodeDefinition } from '@/nodes/core/types';
+import type { InspectorComponent } from '@/nodes/ui/types';
+import { inspectorLoader } from '@/nodes/ui/registry';
+import { useInspectorServices } from '@/app/state/inspectorServices';
 import { getNodeDefinition } from '@/nodes/registry';
 import { paramFields, parseNodeParams, defaultParams } from '@/nodes/core/params';
 import { useGraphStore } from '@/app/state/graphStore';
@@ -12,14 +15,15 @@ import { ParamForm } from './ParamForm';
 import { useCompiled } from './CompileContext';
 import { InspectorLayerSweep } from '@/app/components/run/views/InspectorLayerSweep';
 
-type LazyInspector = ComponentType<InspectorProps>;
+type LazyInspector = InspectorComponent;
 const lazyCache = new Map<string, LazyInspector>();
 
 function lazyInspectorFor(def: NodeDefinition): LazyInspector | null {
-  if (!def.inspector) return null;
+  const load = inspectorLoader(def.type);
+  if (!load) return null;
   let c = lazyCache.get(def.type);
   if (!c) {
-    c = lazy(def.inspector as () => Promise<{ default: LazyInspector }>);
+    c = lazy(load as () => Promise<{ default: LazyInspector }>);
     lazyCache.set(def.type, c);
   }
   return c;
@@ -123,6 +127,7 @@ export function Inspector({ nodeId }: { nodeId: string }) {
   const readOnly = useGraphStore((s) => s.readOnly);
   const updateNodeParams = useGraphStore((s) => s.updateNodeParams);
   const breakCoalescing = useGraphStore((s) => s.breakCoalescing);
+  const services = useInspectorServices();
   const { errorsByNode, warningsByNode } = useCompiled();
   const node = graph.nodes.find((n) => n.id === nodeId);
   const def = node ? getNodeDefinition(node.type) : undefined;
@@ -174,6 +179,7 @@ export function Inspector({ nodeId }: { nodeId: string }) {
                 params={parsed.params}
                 graph={graph}
                 readOnly={readOnly}
+                services={services}
                 onChange={(patch) => {
                   if (!readOnly) updateNodeParams(node.id, patch as Record<string, unknown>);
                 }}

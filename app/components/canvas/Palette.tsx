@@ -1,7 +1,7 @@
 'use client';
 /** Node palette: drag a node onto the canvas, or click / press Enter to add it at the centre of the view. */
-import { nodeDefinitions } from '@/nodes/registry';
-import { CATEGORY_ORDER, CATEGORY_STYLE } from '@/app/lib/nodeStyle';
+import { paletteSections } from '@/nodes/palette';
+import { CATEGORY_STYLE } from '@/app/lib/nodeStyle';
 
 export const NODE_DRAG_MIME = 'application/x-graft-node-type';
 
@@ -10,9 +10,7 @@ export function Palette({ onAdd, disabled }: { onAdd(type: string): void; disabl
     <nav className="palette" aria-label="Node palette">
       <h2 className="panel-title">Nodes</h2>
       <p className="palette-hint">{disabled ? 'Read-only: fork this graph to edit it.' : 'Drag onto the canvas, or click to add.'}</p>
-      {CATEGORY_ORDER.map((cat) => {
-        const defs = nodeDefinitions.filter((d) => d.category === cat);
-        if (defs.length === 0) return null;
+      {paletteSections().map(({ category: cat, definitions: defs }) => {
         const style = CATEGORY_STYLE[cat];
         return (
           <section key={cat} className="palette-group" aria-labelledby={`palette-cat-${cat}`}>

@@ -1,23 +1,13 @@
 'use client';
 /** Every compile error and warning; clicking one selects that node and brings it into view. */
-import type { GraphError } from '@/nodes/core/types';
-import { getNodeDefinition } from '@/nodes/registry';
+import { problemItems } from '@/nodes/problems';
 import { useGraphStore } from '@/app/state/graphStore';
-import { displayName } from '@/app/lib/nodeStyle';
 import { useCompiled } from './CompileContext';
 
 export function ProblemsPanel({ onFocusNode }: { onFocusNode(id: string): void }) {
   const { result } = useCompiled();
   const graph = useGraphStore((s) => s.graph);
-  const nameOf = (id: string | null) => {
-    if (!id) return 'Graph';
-    const n = graph.nodes.find((x) => x.id === id);
-    return n ? displayName(n, getNodeDefinition(n.type)) : id;
-  };
-  const items: Array<{ kind: 'error' | 'warning'; e: GraphError }> = [
-    ...result.errors.map((e) => ({ kind: 'error' as const, e })),
-    ...result.warnings.map((e) => ({ kind: 'warning' as const, e })),
-  ];
+  const items = problemItems(graph, result);
   const errorCount = result.errors.length;
   const warnCount = result.warnings.length;
   return (
@@ -35,7 +25,7 @@ export function ProblemsPanel({ onFocusNode }: { onFocusNode(id: string): void }
         </p>
       ) : (
         <ul className="problems-list">
-          {items.map(({ kind, e }, i) => (
+          {items.map(({ kind, where, error: e }, i) => (
             <li key={i}>
               {e.nodeId ? (
                 // A link ("go to the node"), not a button: keeps palette button names unambiguous.
@@ -50,7 +40,7 @@ export function ProblemsPanel({ onFocusNode }: { onFocusNode(id: string): void }
                   <span className="problem-icon" aria-hidden="true">
                     {kind === 'error' ? '●' : '▲'}
                   </span>
-                  <span className="problem-where">{nameOf(e.nodeId)}</span>
+                  <span className="problem-where">{where}</span>
                   <span className="problem-msg">{e.message}</span>
                 </a>
               ) : (

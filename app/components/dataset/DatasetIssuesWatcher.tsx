@@ -9,7 +9,7 @@ import { useDatasetIssuesStore } from '@/app/state/datasetIssuesStore';
 import { datasetReport, validationSplitFor } from '@/nodes/dataset/issues';
 import type { GraftGraph, GraphNode } from '@/nodes/core/graph';
 import type { GraphError } from '@/nodes/core/types';
-import { useDatasetContent } from './useDatasetContent';
+import { useDatasetContent } from '@/nodes/dataset/inspector/useDatasetContent';
 
 export function numberParam(node: GraphNode, key: string, fallback: number): number {
   const v = node.params[key];

@@ -106,7 +106,7 @@ async function prepareImages(images: LocalImageForExport[], limits: ShareLimits,
       try {
         out = await reencode(blob);
       } catch (e) {
-        throw new Error(`"${image.className}/${image.name}" could not be prepared for sharing (${(e as Error).message}).`);
+        throw new Error(`"${image.className}/${image.name}" could not be prepared for sharing (${(e as Error).message}).`, { cause: e });
       }
       fileName = withJpegExtension(image.name);
     }

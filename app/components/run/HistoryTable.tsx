@@ -5,7 +5,7 @@ import { useGraphStore } from '@/app/state/graphStore';
 import { usePersistenceStore } from '@/app/components/persistence/persistenceStore';
 import type { RunHistoryEntry } from '@/app/state/runStore';
 import { clearHistory, historyKey, readHistory, subscribeHistory } from './history';
-import { duration, pct } from './format';
+import { duration } from './format';
 import { SavedViewsPanel } from './views/SavedViewsPanel';
 import { RunComparison } from './RunComparison';
 import { RepeatAccuracy } from './RepeatAccuracy';

@@ -47,7 +47,7 @@ function makeSink(kind: RunKind): (event: RunEvent) => void {
 
 export function currentHistoryKey(): string {
   const graph = useGraphStore.getState().graph;
-  let graphId: string | null = null;
+  let graphId: string | null;
   try {
     graphId = usePersistenceStore.getState().graphId;
   } catch {

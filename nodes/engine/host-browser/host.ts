@@ -65,7 +65,7 @@ export async function catalogModelUrl(id: string): Promise<string | null> {
 export async function loadLayersModelFrom(source: ModelSource, nodeId: string | null): Promise<tf.LayersModel> {
   // The engine loads the model before choosing backends; weights on CPU move cheaply to whichever is chosen.
   await ensureSomeBackend();
-  let url: string | null = null;
+  let url: string | null;
   let describe: string;
   if (source.kind === 'upload') {
     const stored = await getUploadedModel(source.id).catch(() => null);
@@ -228,7 +228,7 @@ const initialised = new Set<BackendName>();
 /** Initialise a backend; false when it fails (then it is marked unavailable). */
 async function initBackend(name: BackendName, caps: BackendCapabilities): Promise<boolean> {
   if (initialised.has(name)) return true;
-  let ok = false;
+  let ok: boolean;
   try {
     ok = await tf.setBackend(name);
     if (ok) await tf.ready();

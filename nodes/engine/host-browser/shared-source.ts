@@ -53,7 +53,7 @@ export async function openSharedDataset(
       try {
         response = await fetch(url);
       } catch (e) {
-        throw new Error(`could not be downloaded (${(e as Error).message})`);
+        throw new Error(`could not be downloaded (${(e as Error).message})`, { cause: e });
       }
       if (!response.ok) throw new Error(`could not be downloaded (HTTP ${response.status})`);
       return decode(await response.blob(), maxSide);

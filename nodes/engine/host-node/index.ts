@@ -22,7 +22,7 @@ const NODE_CAPABILITIES: BackendCapabilities = {
   webgl: { available: false, software: false, problem: 'not available in Node' },
   wasm: { available: true },
 };
-import { fileLoadHandler } from '../../../scripts/tfjs-file-io';
+import { fileLoadHandler } from './tfjs-file-io';
 
 export { tf };
 
@@ -47,7 +47,7 @@ export async function activateBackend(name: BackendName): Promise<boolean> {
   if (name === 'webgl' || name === 'webgpu') return false;
   if (name === 'wasm') configureWasm();
   if (tf.getBackend() === name && initialised.has(name)) return true;
-  let ok = false;
+  let ok: boolean;
   try {
     ok = await tf.setBackend(name);
     await tf.ready();

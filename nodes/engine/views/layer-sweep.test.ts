@@ -70,9 +70,8 @@ describe.skipIf(!fs.existsSync(builtinModel))('layer sweep on graft-shapes-cnn +
     for (const layer of ['block3_pool', 'features']) {
       const probePlan = structuredClone(plan);
       probePlan.classifier.model.truncateAt = layer;
-      let testIds: string[] = [];
       const result = await runSinglePlan(probePlan, host, { onEvent: () => {} });
-      testIds = (result.evaluation.predictions ?? []).map((p) => p.id);
+      const testIds: string[] = (result.evaluation.predictions ?? []).map((p) => p.id);
       // The views revisit exactly the run's test images.
       expect(testIds).toEqual(split.test.map((i) => source.items[i].name));
       const separate = result.epochs[result.epochs.length - 1].valAccuracy!;

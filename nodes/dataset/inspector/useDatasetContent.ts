@@ -12,9 +12,9 @@ import {
   listLocalDatasets,
   subscribeLocalDatasets,
   type LocalDatasetSummary,
-} from '@/nodes/dataset/browser-store';
-import type { DatasetContentSummary } from '@/nodes/dataset/issues';
-import { isSharedDatasetId, SharedManifestSchema, sharedClasses, sharedManifestPath, type SharedManifest } from '@/nodes/dataset/shared';
+} from '../browser-store';
+import type { DatasetContentSummary } from '../issues';
+import { isSharedDatasetId, SharedManifestSchema, sharedClasses, sharedManifestPath, type SharedManifest } from '../shared';
 
 const ServerDatasetSchema = z.object({
   id: z.string(),

@@ -1,11 +1,9 @@
 'use client';
-/** React hook around a worker helper request, re-run when `key` changes (debounced), stale replies ignored. */
+/** React hook around an engine helper request (via the app's `requestEngine` service), re-run when the payload
+ * changes (debounced), stale replies ignored. */
 import { useEffect, useRef, useState } from 'react';
-import { getEngineClient } from '@/nodes/engine/host-browser/client';
-import type { HelperReplies, HelperRequest } from '@/nodes/engine/host-browser/protocol';
-
-type HelperType = HelperRequest['type'];
-type Payload<T extends HelperType> = Omit<Extract<HelperRequest, { type: T }>, 'type' | 'requestId'>;
+import type { HelperReplies } from '../engine/host-browser/protocol';
+import type { EngineHelperPayload, EngineHelperType, EngineRequester } from './types';
 
 export interface EngineRequestState<R> {
   data: R | null;
@@ -14,9 +12,10 @@ export interface EngineRequestState<R> {
   refresh(): void;
 }
 
-export function useEngineRequest<T extends HelperType>(
+export function useEngineRequest<T extends EngineHelperType>(
+  requestEngine: EngineRequester,
   type: T,
-  payload: Payload<T> | null,
+  payload: EngineHelperPayload<T> | null,
   delayMs = 250,
 ): EngineRequestState<HelperReplies[T]> {
   const [data, setData] = useState<HelperReplies[T] | null>(null);
@@ -25,17 +24,20 @@ export function useEngineRequest<T extends HelperType>(
   const [nonce, setNonce] = useState(0);
   const seq = useRef(0);
   const key = payload ? JSON.stringify(payload) : null;
+  // The latest requester/payload, read when the debounced request fires (the effect is keyed by the serialised payload).
+  const latest = useRef({ requestEngine, payload });
+  latest.current = { requestEngine, payload };
 
   useEffect(() => {
-    if (!key || !payload) {
+    const { requestEngine: request, payload: current } = latest.current;
+    if (!key || !current) {
       setLoading(false);
       return;
     }
     const mine = ++seq.current;
     setLoading(true);
     const t = setTimeout(() => {
-      getEngineClient()
-        .request(type, payload)
+      request(type, current)
         .then((r) => {
           if (mine !== seq.current) return;
           setData(r);
@@ -50,7 +52,6 @@ export function useEngineRequest<T extends HelperType>(
         });
     }, delayMs);
     return () => clearTimeout(t);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed by the serialised payload
   }, [type, key, nonce, delayMs]);
 
   return { data, error, loading, refresh: () => setNonce((n) => n + 1) };

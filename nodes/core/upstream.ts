@@ -1,5 +1,5 @@
 /** Walk a graph upstream from a node's input to the nearest node of a given type (through pass-through nodes). */
-import type { GraftGraph, GraphNode } from '@/nodes/core/graph';
+import type { GraftGraph, GraphNode } from './graph';
 
 export function findUpstream(graph: GraftGraph, nodeId: string, wantedType: string, maxHops = 10): GraphNode | null {
   let current = nodeId;

@@ -1,9 +1,9 @@
 /**
  * The graft-shapes-cnn architecture, data loading into tensors, and the transfer check (frozen trunk + GAP +
- * softmax head) shared by `scripts/pretrain.ts` and its test.
+ * softmax head) shared by `scripts/pretrain.ts`, its test and the tuning bench.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ImageSource } from '../nodes/engine/host';
+import type { ImageSource } from '../engine/host';
 
 export const SHAPES_CNN_INPUT_SIZE = 32;
 /** The layer whose output is the trunk's feature map (last conv block's activation). */

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
-import { errorOf, startTestServer, type TestServer } from './test/harness';
+import { errorOf, startTestServer, type TestServer } from '@/server/test/harness';
 import { openSharedDataset } from '@/nodes/engine/host-browser/shared-source';
 import { decodeImage } from '@/nodes/dataset/decode-node';
 import { RunError } from '@/nodes/engine/types';

@@ -4,7 +4,7 @@
  * IndexedDB, so a class with thousands of photos costs a handful of tiny JPEGs. Server images: plain lazy <img>.
  */
 import { useEffect, useRef, useState } from 'react';
-import { getThumbnail, listClassImages } from '@/nodes/dataset/browser-store';
+import { getThumbnail, listClassImages } from '../browser-store';
 import styles from './dataset.module.css';
 
 export const THUMBNAILS_PER_CLASS = 8;
@@ -55,6 +55,7 @@ function LocalThumb({ datasetId, imageId, name }: { datasetId: string; imageId: 
   }, [visible, datasetId, imageId]);
   return (
     <span ref={ref} className={styles.thumb} title={name}>
+      {/* eslint-disable-next-line @next/next/no-img-element -- tiny dataset thumbnails (object URLs / dataset files), nothing for next/image to optimise */}
       {url ? <img src={url} alt={name} width={48} height={48} /> : <span className={styles.thumbPlaceholder} aria-hidden="true">{failed ? '×' : ''}</span>}
     </span>
   );
@@ -92,6 +93,7 @@ export function ServerThumbnails({ datasetName, className, files, count }: { dat
     <div className={styles.thumbs} role="list" aria-label={`Example images of ${className}`}>
       {shown.map((f) => (
         <span role="listitem" key={f} className={styles.thumb} title={f}>
+          {/* eslint-disable-next-line @next/next/no-img-element -- tiny dataset thumbnails (object URLs / dataset files), nothing for next/image to optimise */}
           <img
             src={`/api/datasets/${encodeURIComponent(datasetName)}/${encodeURIComponent(className)}/${encodeURIComponent(f)}`}
             alt={f}
@@ -114,6 +116,7 @@ export function UrlThumbnails({ className, images, count }: { className: string;
     <div className={styles.thumbs} role="list" aria-label={`Example images of ${className}`}>
       {shown.map((img) => (
         <span role="listitem" key={img.url} className={styles.thumb} title={img.name}>
+          {/* eslint-disable-next-line @next/next/no-img-element -- tiny dataset thumbnails (object URLs / dataset files), nothing for next/image to optimise */}
           <img src={img.url} alt={img.name} width={48} height={48} loading="lazy" decoding="async" />
         </span>
       ))}

@@ -9,6 +9,7 @@ import { runPlan } from './run';
 import { RunError, type RunEvent, type RunResult } from './types';
 import type { ImageSource, TrainedModel } from './host';
 import { saveTinyCnn, testPlan } from './test-utils';
+import { FeatureStore, featureCacheKey } from './feature-store';
 import { syntheticImageSource } from '../dataset/synthetic';
 
 let modelsDir = '';
@@ -87,12 +88,27 @@ describe('runPlan on the Node host', () => {
     expect(cached.evaluation.accuracy).toBeCloseTo(full.evaluation.accuracy, 5);
   });
 
-  it('augmented cached views: reports them and trains', async () => {
+  it('augmented cached views: the views really differ, validation/test features are not augmented', async () => {
     const plan = testPlan({ model: 'tiny-cnn', datasetId: DATASET, epochs: 2, augment: true });
-    const result = await runPlan(plan, host(), { onEvent: () => {} });
+    const store = new FeatureStore();
+    const result = await runPlan(plan, host(), { onEvent: () => {}, featureStore: store });
     expect(result.path).toBe('cached');
     expect(result.pathReason).toMatch(/4 cached random views/);
     expect(result.epochs).toHaveLength(2);
+    const augmented = store.get(featureCacheKey(plan, { featureBackend: result.featureBackend ?? result.backend }))!;
+    expect(augmented.trainViews).toHaveLength(4);
+    const views = augmented.trainViews.map((v) => Array.from(v.features));
+    for (let v = 1; v < 4; v++) expect(views[v], `view ${v} vs view 0`).not.toEqual(views[0]);
+
+    const plain = structuredClone(plan);
+    plain.dataset.augment = null;
+    const plainStore = new FeatureStore();
+    const plainResult = await runPlan(plain, host(), { onEvent: () => {}, featureStore: plainStore });
+    const unaugmented = plainStore.get(featureCacheKey(plain, { featureBackend: plainResult.featureBackend ?? plainResult.backend }))!;
+    expect(unaugmented.trainViews).toHaveLength(1);
+    expect(Array.from(augmented.validation.features)).toEqual(Array.from(unaugmented.validation.features));
+    expect(Array.from(augmented.test!.features)).toEqual(Array.from(unaugmented.test!.features));
+    for (const view of views) expect(view).not.toEqual(Array.from(unaugmented.trainViews[0].features));
   });
 
   it('fine-tuning (first 4 layers frozen) runs full passes on CPU: trunk weights change, frozen ones stay bit-identical', async () => {

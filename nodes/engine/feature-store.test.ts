@@ -112,7 +112,7 @@ describe('featureCacheKey', () => {
       ['weights', key((p) => void (p.classifier.model.weights = 'random'))],
       ['randomTrunk', key(() => {}, { randomTrunk: true })],
       ['freeze', key((p) => void (p.classifier.model.freeze = { mode: 'firstN', count: 2 }))],
-      ['pooling', key((p) => void (p.classifier.head.pooling = p.classifier.head.pooling === 'avg' ? 'max' : 'avg'))],
+      ['pooling', key((p) => void (p.classifier.head.pooling = p.classifier.head.pooling === 'gap' ? 'gmp' : 'gap'))],
       ['backend', key(() => {}, { featureBackend: 'cpu' })],
     ];
     for (const [what, k] of changes) expect(k, what).not.toBe(plain);

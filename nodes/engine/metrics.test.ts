@@ -25,11 +25,12 @@ const ROWS: Array<[number, number, number?]> = [
 ];
 
 describe('confusion matrix and per-class metrics (hand-computed)', () => {
-  const p = predictions(ROWS);
-  const m = confusionMatrix(p);
+  // Computed inside each test (not at collection time) so mutation testing attributes the code to the tests.
+  const p = () => predictions(ROWS);
+  const m = () => confusionMatrix(p());
 
   it('is indexed [true][predicted]', () => {
-    expect(m).toEqual([
+    expect(m()).toEqual([
       [3, 1, 0],
       [0, 1, 1],
       [0, 0, 2],
@@ -37,7 +38,7 @@ describe('confusion matrix and per-class metrics (hand-computed)', () => {
   });
 
   it('precision = TP / predicted (column), recall = TP / support (row), F1 their harmonic mean', () => {
-    const perClass = perClassMetrics(m, ['a', 'b', 'c']);
+    const perClass = perClassMetrics(m(), ['a', 'b', 'c']);
     // a: TP 3, predicted 3, support 4. b: TP 1, predicted 2, support 2. c: TP 2, predicted 3, support 2.
     const expected = [
       { label: 'a', precision: 1, recall: 0.75, support: 4 },
@@ -61,7 +62,7 @@ describe('confusion matrix and per-class metrics (hand-computed)', () => {
   });
 
   it('accuracy = diagonal / n and loss = mean −log p(true), clipped at 1e-7', () => {
-    const { loss, accuracy } = lossAndAccuracy(p);
+    const { loss, accuracy } = lossAndAccuracy(p());
     expect(accuracy).toBeCloseTo(6 / 8, 10);
     const pTrue = [0.8, 0.8, 0.8, 0.05, 0.8, 0.2, 0.8, 0.8];
     expect(loss).toBeCloseTo(pTrue.reduce((s, v) => s - Math.log(v), 0) / 8, 5);
@@ -82,9 +83,10 @@ describe('confusion matrix and per-class metrics (hand-computed)', () => {
   it('most confident mistakes: wrong predictions only, by confidence then index, at most `count`', () => {
     const mistakes = mostConfidentMistakes(
       predictions([[0, 1, 0.6], [1, 1], [2, 0, 0.9], [0, 2, 0.6], [1, 0, 0.7]]),
-      3,
+      4,
     );
-    expect(mistakes.map((x) => [x.index, x.predicted])).toEqual([[2, 0], [4, 0], [0, 1]]);
+    // Equal confidence (items 0 and 3): lower index first.
+    expect(mistakes.map((x) => [x.index, x.predicted])).toEqual([[2, 0], [4, 0], [0, 1], [3, 2]]);
     expect(mistakes[0].confidence).toBeCloseTo(0.9, 6);
     expect(mostConfidentMistakes(predictions([[0, 1]]), 0)).toEqual([]);
     expect(mostConfidentMistakes(predictions([[0, 1]]), -1)).toEqual([]);

@@ -131,15 +131,19 @@ describe('early stopping in the fit loop (real training)', () => {
     model.dispose();
   });
 
-  it('does not restore weights when training was interrupted (the error wins)', async () => {
-    const ctx = new RunContext(tf, planWith(1, 6), { onEvent: () => {} });
+  it('does not restore weights when training was interrupted (the error wins), and releases them', async () => {
+    const ctx = new RunContext(tf, planWith(2, 6), { onEvent: () => {} });
     const model = await makeModel();
     const seen: number[][][] = [];
+    // Early stopping says 'stop' after epoch 3 (best: epoch 1), then a later callback of the same epoch throws.
     const failAt3: FitCallback = { onEpochEnd: (log) => { if (log.epoch === 3) throw new Error('boom'); } };
+    const stopping = earlyStopping(ctx);
     const before = tf.memory().numTensors;
     await expect(
-      fit(ctx, { model, batches: batches(), validate: scriptedValidation([0.5, 0.4, 0.3]), epochs: 6, batchSize: 4, seed: 1, callbacks: [snapshots(seen), earlyStopping(ctx), failAt3] }),
+      fit(ctx, { model, batches: batches(), validate: scriptedValidation([0.5, 0.6, 0.7]), epochs: 6, batchSize: 4, seed: 1, callbacks: [snapshots(seen), stopping, failAt3] }),
     ).rejects.toThrow('boom');
+    expect(stopping.stoppedEarly).toBe(true);
+    expect(seen[2]).not.toEqual(seen[0]);
     expect(await weightsOf(model)).toEqual(seen[2]);
     expect(tf.memory().numTensors).toBe(before);
     model.dispose();
@@ -192,6 +196,56 @@ describe('fit loop mechanics', () => {
     model.dispose();
   });
 
+  it('batch size is floored (at least 1); batches that did not decode are skipped; nothing decoded → NaN', async () => {
+    const ctx = new RunContext(tf, planWith(0, 1), { onEvent: () => {} });
+    const model = await makeModel();
+    const source = batches();
+    const sizes: number[] = [];
+    const skipSecond: BatchSource = { count: ITEMS, makeBatch: async (p) => (p.includes(0) ? null : source.makeBatch(p)) };
+    const r = await fit(ctx, { model, batches: skipSecond, validate: async () => null, epochs: 1, batchSize: 4.9, seed: 2, callbacks: [{ onBatchEnd: (b) => sizes.push(b.size) }] });
+    expect(sizes).toEqual([4, 4]); // 3 batches of 4, the one holding item 0 skipped
+    expect(Number.isFinite(r.epochs[0].loss)).toBe(true);
+    const zero: number[] = [];
+    await fit(ctx, { model, batches: source, validate: async () => null, epochs: 1, batchSize: 0, seed: 2, callbacks: [{ onBatchEnd: (b) => zero.push(b.size) }] });
+    expect(zero).toEqual(Array(ITEMS).fill(1));
+    const none = await fit(ctx, { model, batches: { count: ITEMS, makeBatch: async () => null }, validate: async () => null, epochs: 2, batchSize: 4, seed: 2, callbacks: [] });
+    expect(none.epochs.map((e) => [e.loss, e.accuracy])).toEqual([[NaN, NaN], [NaN, NaN]]);
+    model.dispose();
+  });
+
+  it('cancelling stops before the next batch; callbacks still get onTrainEnd(completed = false)', async () => {
+    const controller = new AbortController();
+    const ctx = new RunContext(tf, planWith(0, 5), { onEvent: () => {}, signal: controller.signal });
+    const model = await makeModel();
+    let ended: boolean | null = null;
+    let batchesRun = 0;
+    const cb: FitCallback = {
+      onBatchEnd: () => {
+        if (++batchesRun === 2) controller.abort();
+      },
+      onTrainEnd: (_m, completed) => void (ended = completed),
+    };
+    await expect(fit(ctx, { model, batches: batches(), validate: async () => null, epochs: 5, batchSize: 4, seed: 1, callbacks: [cb] })).rejects.toMatchObject({ kind: 'cancelled' });
+    expect(batchesRun).toBe(2);
+    expect(ended).toBe(false);
+    model.dispose();
+  });
+
+  it('batch events: the last batch of every epoch is always sent (throttling never drops it)', async () => {
+    const events: RunEvent[] = [];
+    const ctx = new RunContext(tf, planWith(0, 2), { onEvent: (e) => events.push(e) });
+    const model = await makeModel();
+    await fit(ctx, { model, batches: batches(), validate: async () => null, epochs: 2, batchSize: 4, seed: 1, callbacks: [progress(ctx, Date.now(), { value: 0 })] });
+    const batchEvents = events.filter((e) => e.type === 'batch') as Array<{ epoch: number; batch: number; batchesPerEpoch: number; loss: number }>;
+    expect(batchEvents.filter((e) => e.batch === 3).map((e) => e.epoch)).toEqual([1, 2]);
+    expect(batchEvents.every((e) => e.batchesPerEpoch === 3 && Number.isFinite(e.loss))).toBe(true);
+    const training = events.filter((e) => e.type === 'progress') as Array<{ phase: string; done: number; total: number; imagesPerSecond: number }>;
+    expect(training.every((e) => e.phase === 'training' && e.total === 6)).toBe(true);
+    expect(training.map((e) => e.done)).toContain(3);
+    expect(training.at(-1)!.imagesPerSecond).toBeGreaterThan(0);
+    model.dispose();
+  });
+
   it('divergence: a loss pinned at the clipping ceiling for 3 batches in a row diverges, 2 do not', async () => {
     const ctx = new RunContext(tf, planWith(0, 1), { onEvent: () => {} });
     const cb = divergence(ctx);
@@ -205,6 +259,18 @@ describe('fit loop mechanics', () => {
     expect(() => cb.onBatchEnd!(batch(16, 6))).toThrow(/the loss exploded to 16\.0 in epoch 1 \(batch 6\).*try 0\.01 or lower/);
     expect(() => divergence(ctx).onBatchEnd!(batch(Infinity, 1))).toThrow(/the loss became Infinity/);
     expect(() => divergence(ctx).onBatchEnd!(batch(NaN, 1))).toThrow(/the loss and weights became NaN/);
+    // The suggested rate: a tenth, written plainly down to 0.001, else in exponent form.
+    const rate = (learningRate: number) => {
+      const p = planWith(0, 1);
+      p.train.learningRate = learningRate;
+      try {
+        divergence(new RunContext(tf, p, { onEvent: () => {} })).onBatchEnd!(batch(NaN, 1));
+      } catch (e) {
+        return /try (\S+) or lower/.exec((e as Error).message)![1];
+      }
+      return null;
+    };
+    expect([rate(0.5), rate(0.01), rate(0.0123), rate(0.005), rate(0.0001)]).toEqual(['0.05', '0.001', '0.0012', '5e-4', '1e-5']);
     // Just below the ceiling (0.85 · −ln 1e-7 ≈ 13.7) is not divergence.
     const below = divergence(ctx);
     for (let i = 1; i <= 5; i++) below.onBatchEnd!(batch(13.6, i));

@@ -25,7 +25,7 @@ export const MUTATION_GROUPS = {
     mutate: ['nodes/augment-data/augment.ts'],
     tests: ['nodes/augment-data/augment.test.ts', 'nodes/augment-data/augment-params.test.ts'],
   },
-  'tokens-repo': { mutate: ['server/tokens.ts', 'server/repo/graphs.ts'], tests: ['server/tokens.test.ts', 'server/api.test.ts'] },
+  'tokens-repo': { mutate: ['server/tokens.ts', 'server/repo/graphs.ts'], tests: ['server/tokens.test.ts', 'server/repo/graphs.test.ts'] },
   'rate-limit': { mutate: ['server/rateLimit.ts'], tests: ['server/rateLimit.test.ts'] },
 };
 

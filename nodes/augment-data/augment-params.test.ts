@@ -114,6 +114,20 @@ describe('augmentBatch changes pixels by the documented amount', () => {
     tf.dispose([input, out]);
   });
 
+  it('contrast and brightness draw per image, and contrast keeps each image’s own mean', () => {
+    const a = image();
+    const b = tf.mul(image(), 0.5) as tf.Tensor4D;
+    const batch = tf.concat([a, b]) as tf.Tensor4D;
+    const out = augmentBatch(tf, batch, { ...NONE, contrast: 1, brightness: 0.5 }, draws(0, 1, 0.5, 1)); // contrast 0.5, 1.5; brightness 0, +51
+    const [oa, ob] = tf.split(out, 2);
+    const [sa, sb, ia, ib] = [stats(oa!), stats(ob!), stats(a), stats(b)];
+    expect(sa.mean).toBeCloseTo(ia.mean, 3);
+    expect(sa.std).toBeCloseTo(ia.std * 0.5, 3);
+    expect(sb.mean).toBeCloseTo(ib.mean + 0.5 * MAX_BRIGHTNESS * 255, 3);
+    expect(sb.std).toBeCloseTo(ib.std * 1.5, 3);
+    tf.dispose([a, b, batch, out, oa!, ob!]);
+  });
+
   it('noise adds zero-mean Gaussian noise with σ = strength × 10 % of 255, seeded by the draw', () => {
     const input = tf.fill([1, 32, 32, 3], 128) as tf.Tensor4D;
     const out = augmentBatch(tf, input, { ...NONE, noise: 1 }, draws(0.3));

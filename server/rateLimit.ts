@@ -12,11 +12,12 @@ export class TokenBucketLimiter {
   take(key: string): number {
     if (this.capacity <= 0) return 0; // disabled
     const t = this.now();
+    // Evict before adding a key: evicting after would drop the new (full) bucket itself and never limit that key.
+    if (this.buckets.size >= 50_000 && !this.buckets.has(key)) this.evictFull();
     const bucket = this.buckets.get(key) ?? { tokens: this.capacity, updatedMs: t };
     bucket.tokens = Math.min(this.capacity, bucket.tokens + ((t - bucket.updatedMs) / 1000) * this.refillPerSecond);
     bucket.updatedMs = t;
     this.buckets.set(key, bucket);
-    if (this.buckets.size > 50_000) this.evictFull();
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
       return 0;

@@ -2,12 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { hasSharedFlowers, requireAssets, SHARED_FLOWERS } from '../engine/test-assets';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { decodeImage, ImageDecodeError, sniffImageFormat } from './decode-node';
 import { datasetDirFor, DatasetError, listFolderDatasets, openFolderDataset, resolveDatasetId } from './folder-node';
 
-const FLOWERS = '/work/shared/assets/datasets/flower_photos';
+const FLOWERS = SHARED_FLOWERS;
 
 /** A w×h RGB gradient image with a red square in the top-left quarter. */
 function pixels(width: number, height: number, channels: 3 | 4): Uint8Array {
@@ -165,7 +166,7 @@ describe('resolveDatasetId', () => {
   });
 });
 
-describe.skipIf(!fs.existsSync(FLOWERS))('real photos (flower_photos)', () => {
+describe.skipIf(!requireAssets(hasSharedFlowers, 'real photos (flower_photos)'))('real photos (flower_photos)', () => {
   it('opens the class folders, ignores SOURCE.md/LICENSE.txt and decodes real JPEGs', async () => {
     const source = await openFolderDataset(FLOWERS);
     expect(source.labels).toEqual(['daisy', 'dandelion', 'roses', 'sunflowers', 'tulips']);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { hasSharedFlowers, requireAssets, SHARED_FLOWERS } from '../engine/test-assets';
 import { zipSync, strToU8 } from 'fflate';
 import { compareText, normaliseEntries, planEntries, uniqueClassName, type SourceEntry } from './import';
 import { zipEntries, ZipReadError } from './zip';
@@ -109,8 +110,8 @@ describe('normaliseEntries', () => {
     expect(plan.classNames).toEqual(['Caf\u00e9']);
   });
 
-  const flowers = path.resolve(__dirname, '../../../shared/assets/datasets/flower_photos');
-  it.skipIf(!fs.existsSync(flowers))('imports real photos identically from a folder and a zip', async () => {
+  const flowers = SHARED_FLOWERS;
+  it.skipIf(!requireAssets(hasSharedFlowers, 'folder/zip import of real photos'))('imports real photos identically from a folder and a zip', async () => {
     // Two classes × 6 photos keep this fast.
     const small = path.join(tmp, 'flowers');
     for (const cls of ['daisy', 'roses']) {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createNodeHost, tf } from './host-node';
 import { runPlan } from './run';
-import { hasSharedAssets, SHARED_DATASETS, SHARED_MODELS, testPlan } from './test-utils';
+import { hasSharedAssets, requireAssets, SHARED_DATASETS, SHARED_MODELS, testPlan } from './test-utils';
 
 const builtinModel = path.resolve('public/models/graft-shapes-cnn/model.json');
 
@@ -26,7 +26,7 @@ describe('trains well above chance with real pretrained weights', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it.skipIf(!hasSharedAssets)('MobileNet v1 0.25 (local copy) on flower_photos, 50 images per class', async () => {
+  it.skipIf(!requireAssets(hasSharedAssets, 'MobileNet/darknet on flower_photos'))('MobileNet v1 0.25 (local copy) on flower_photos, 50 images per class', async () => {
     const plan = testPlan({
       model: 'mobilenet-v1-0.25-224',
       datasetId: path.join(SHARED_DATASETS, 'flower_photos'),

@@ -4,11 +4,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createNodeHost, tf } from './host-node';
+import { createNodeHost, loadModelFrom, resolveModelLocation, tf } from './host-node';
 import { runPlan } from './run';
 import { RunError, type RunEvent, type RunResult } from './types';
 import type { ImageSource, TrainedModel } from './host';
 import { saveTinyCnn, testPlan } from './test-utils';
+import { FeatureStore, featureCacheKey } from './feature-store';
 import { syntheticImageSource } from '../dataset/synthetic';
 
 let modelsDir = '';
@@ -87,22 +88,71 @@ describe('runPlan on the Node host', () => {
     expect(cached.evaluation.accuracy).toBeCloseTo(full.evaluation.accuracy, 5);
   });
 
-  it('augmented cached views: reports them and trains', async () => {
+  it('augmented cached views: the views really differ, validation/test features are not augmented', async () => {
     const plan = testPlan({ model: 'tiny-cnn', datasetId: DATASET, epochs: 2, augment: true });
-    const result = await runPlan(plan, host(), { onEvent: () => {} });
+    const store = new FeatureStore();
+    const result = await runPlan(plan, host(), { onEvent: () => {}, featureStore: store });
     expect(result.path).toBe('cached');
     expect(result.pathReason).toMatch(/4 cached random views/);
     expect(result.epochs).toHaveLength(2);
+    const augmented = store.get(featureCacheKey(plan, { featureBackend: result.featureBackend ?? result.backend }))!;
+    expect(augmented.trainViews).toHaveLength(4);
+    const views = augmented.trainViews.map((v) => Array.from(v.features));
+    for (let v = 1; v < 4; v++) expect(views[v], `view ${v} vs view 0`).not.toEqual(views[0]);
+
+    const plain = structuredClone(plan);
+    plain.dataset.augment = null;
+    const plainStore = new FeatureStore();
+    const plainResult = await runPlan(plain, host(), { onEvent: () => {}, featureStore: plainStore });
+    const unaugmented = plainStore.get(featureCacheKey(plain, { featureBackend: plainResult.featureBackend ?? plainResult.backend }))!;
+    expect(unaugmented.trainViews).toHaveLength(1);
+    expect(Array.from(augmented.validation.features)).toEqual(Array.from(unaugmented.validation.features));
+    expect(Array.from(augmented.test!.features)).toEqual(Array.from(unaugmented.test!.features));
+    for (const view of views) expect(view).not.toEqual(Array.from(unaugmented.trainViews[0].features));
   });
 
-  it('fine-tuning (nothing frozen) runs full passes on CPU', async () => {
+  it('fine-tuning (first 4 layers frozen) runs full passes on CPU: trunk weights change, frozen ones stay bit-identical', async () => {
     const plan = testPlan({ model: 'tiny-cnn', datasetId: DATASET, epochs: 1 });
-    plan.classifier.model.freeze = { mode: 'firstN', count: 4 };
+    plan.classifier.model.freeze = { mode: 'firstN', count: 4 }; // conv1, bn1, relu1, pool1; conv2 + bn2 train
     plan.dataset.maxImagesPerClass = 10; // CPU convolution gradients are slow
-    const result = await runPlan(plan, host(), { onEvent: () => {} });
+    plan.train.learningRate = 0.01;
+    let trained: TrainedModel | null = null;
+    const result = await runPlan(plan, host(), { onEvent: () => {}, onTrainedModel: (t) => (trained = t) });
     expect(result.path).toBe('full');
     expect(result.backend).toBe('cpu');
     expect(result.pathReason).toMatch(/trainable/);
+
+    const original = await loadModelFrom(resolveModelLocation({ kind: 'catalog', id: 'tiny-cnn' }, { modelsDir }), { modelsDir });
+    const kept = (trained as unknown as TrainedModel).model;
+    const valuesByName = async (m: tf.LayersModel) => {
+      const out = new Map<string, Float32Array>();
+      for (const w of m.weights) out.set(w.originalName.replace(/^.*?(conv\d|bn\d)/, '$1'), (await w.read().data()) as Float32Array);
+      return out;
+    };
+    const before = await valuesByName(original);
+    const after = await valuesByName(kept);
+    const frozen = ['conv1/kernel', 'conv1/bias', 'bn1/gamma', 'bn1/beta', 'bn1/moving_mean', 'bn1/moving_variance'];
+    const trainable = ['conv2/kernel', 'bn2/gamma', 'bn2/beta'];
+    for (const name of [...frozen, ...trainable]) {
+      expect(before.has(name), `original ${name} in ${[...before.keys()]}`).toBe(true);
+      expect(after.has(name), `trained ${name} in ${[...after.keys()]}`).toBe(true);
+    }
+    for (const name of frozen) expect(Array.from(after.get(name)!), name).toEqual(Array.from(before.get(name)!));
+    for (const name of trainable) expect(Array.from(after.get(name)!), name).not.toEqual(Array.from(before.get(name)!));
+    original.dispose();
+    kept.dispose();
+  });
+
+  it('early stopping ends a real run and reports the kept epoch', async () => {
+    const plan = testPlan({ model: 'tiny-cnn', datasetId: DATASET, epochs: 6 });
+    plan.train.earlyStoppingPatience = 1;
+    plan.train.learningRate = 0; // the validation loss cannot improve after epoch 1
+    const events: RunEvent[] = [];
+    const result = await runPlan(plan, host(), { onEvent: (e) => events.push(e) });
+    expect(result.epochs.map((e) => e.epoch)).toEqual([1, 2]);
+    expect(result.keptEpoch).toBe(1);
+    const trainMessages = events.filter((e) => e.type === 'node' && e.nodeId === plan.nodeIds.train).map((e) => (e as { message?: string }).message);
+    expect(trainMessages).toContain('2 epochs (early stop, best 1), train acc ' + result.epochs[1].accuracy.toFixed(2));
   });
 
   it('hands over a standalone trained classifier that predicts like the evaluation', async () => {
@@ -137,8 +187,17 @@ describe('no tensor leaks', () => {
     const full = testPlan({ model: 'tiny-cnn', datasetId: DATASET, epochs: 1, augment: true });
     full.classifier.model.freeze = { mode: 'none' };
     full.dataset.maxImagesPerClass = 8;
-    full.train.earlyStoppingPatience = 1;
     await runPlan(full, h, { onEvent: () => {} });
+    expect(tf.memory().numTensors).toBe(before);
+
+    // Full passes with early stopping that triggers (learning rate 0: nothing improves after epoch 1), so the best
+    // weights are saved, restored and released.
+    const stopping = testPlan({ model: 'tiny-cnn', datasetId: DATASET, epochs: 4 });
+    stopping.dataset.maxImagesPerClass = 8;
+    stopping.train.earlyStoppingPatience = 1;
+    stopping.train.learningRate = 0;
+    const stopped = await runPlan(stopping, h, { forcePath: 'full', onEvent: () => {} });
+    expect([stopped.path, stopped.epochs.length, stopped.keptEpoch]).toEqual(['full', 2, 1]);
     expect(tf.memory().numTensors).toBe(before);
 
     const failing = testPlan({ model: 'tiny-cnn', datasetId: DATASET, epochs: 3 });

@@ -11,10 +11,7 @@ import { minimalTemplate, pipelineTemplate } from '../templates';
 import type { Plan } from '../core/plan';
 import { fileSaveHandler } from './host-node/tfjs-file-io';
 
-export const SHARED_ASSETS = '/work/shared/assets';
-export const SHARED_MODELS = path.join(SHARED_ASSETS, 'models');
-export const SHARED_DATASETS = path.join(SHARED_ASSETS, 'datasets');
-export const hasSharedAssets = fs.existsSync(path.join(SHARED_MODELS, 'mobilenet-v1-0.25-224', 'model.json'));
+export { SHARED_ASSETS, SHARED_MODELS, SHARED_DATASETS, SHARED_FLOWERS, hasSharedAssets, hasSharedFlowers, requireAssets } from './test-assets';
 
 /** A small ImageNet-style CNN (conv/BN/relu blocks, GAP, dense softmax) with seeded random weights, saved as
  * `<modelsDir>/tiny-cnn/model.json`. Returns the models dir. */

@@ -96,7 +96,7 @@ function trialsOf(events: RunEvent[]): Map<number, TrialRecord> {
 }
 
 describe('hyperparameter search on the real engine', () => {
-  it('runs every grid trial, shares trunk features, and finds a config at least as good as the default', async () => {
+  it('runs every grid trial, shares trunk features, and each trial equals a plain training of its config', async () => {
     const plan = compile(searchGraph({ strategy: 'grid', maxTrials: 20 }, DIMENSIONS));
     expect(plan.tune?.dimensions).toHaveLength(2);
     const events: RunEvent[] = [];
@@ -125,18 +125,38 @@ describe('hyperparameter search on the real engine', () => {
     const maxMetric = Math.max(...tuneSummary.trials.map((t) => t.metric!));
     expect(best.metric).toBe(maxMetric);
     expect(result.evaluation.testSize).toBe(result.splitSizes.test);
-    expect(result.evaluation.testSize).toBeGreaterThan(0);
+    expect(result.splitSizes.test).toBe(24); // 4 shapes × 30 images × 20 % test split
     expect(trialMetric(result, 'val_accuracy')).toBeCloseTo(best.metric!, 10);
 
-    // The default configuration trained as a plain Train node gives the same validation accuracy as its trial
-    // (trials are real trainings of their config) and the search's winner is at least as good.
-    const baseline = await runPlan(defaultPlan(), host(), { onEvent: () => {} });
+    // Trials are real trainings of their configuration: the first trial (it computed the features) and a later
+    // one (it reused them from the store) each give exactly what a plain Train node with that config gives.
+    const configPlan = (lr: number, units: number) => {
+      const p = defaultPlan();
+      p.train.learningRate = lr;
+      p.classifier.head.hiddenUnits = units;
+      return p;
+    };
+    const baseline = await runPlan(configPlan(0.001, 64), host(), { onEvent: () => {} });
     const baselineVal = trialMetric(baseline, 'val_accuracy')!;
     const defaultTrial = tuneSummary.trials.find(
       (t) => t.config['tune.learningRate'] === 0.001 && t.config['head.hiddenUnits'] === 64,
     )!;
+    expect(defaultTrial.id).toBe(1);
     expect(defaultTrial.metric).toBeCloseTo(baselineVal, 5);
-    expect(best.metric!).toBeGreaterThanOrEqual(baselineVal);
+    const winnerAlone = await runPlan(configPlan(best.config['tune.learningRate'] as number, best.config['head.hiddenUnits'] as number), host(), { onEvent: () => {} });
+    expect(best.metric!).toBeCloseTo(trialMetric(winnerAlone, 'val_accuracy')!, 5);
+    // The run's evaluation is the winner's model on the test split (not the last trial's, not the default's).
+    expect(result.evaluation.accuracy).toBeCloseTo(winnerAlone.evaluation.accuracy, 5);
+    expect(result.evaluation.confusionMatrix).toEqual(winnerAlone.evaluation.confusionMatrix);
+    const reusedTrial = tuneSummary.trials.find((t) => t.id === (best.id === 1 ? 2 : best.id === 2 ? 3 : 2))!;
+    const reusedAlone = await runPlan(
+      configPlan(reusedTrial.config['tune.learningRate'] as number, reusedTrial.config['head.hiddenUnits'] as number),
+      host(),
+      { onEvent: () => {} },
+    );
+    expect(reusedTrial.metric).toBeCloseTo(trialMetric(reusedAlone, 'val_accuracy')!, 5);
+    // The search is not flat: the configurations really differ.
+    expect(new Set(tuneSummary.trials.map((t) => t.metric!.toFixed(4))).size).toBeGreaterThan(1);
     console.log(
       `[tune] model=${MODEL_ID} default val=${baselineVal.toFixed(3)} test=${baseline.evaluation.accuracy.toFixed(3)}; ` +
         `best trial ${best.id} (${JSON.stringify(best.config)}) val=${best.metric!.toFixed(3)} test=${result.evaluation.accuracy.toFixed(3)}`,
@@ -185,7 +205,8 @@ describe('hyperparameter search on the real engine', () => {
     // Rungs of 1, 3 and 9 epochs: most trials stopped after 1 epoch, the promoted ones after 3.
     expect(stopped.filter((t) => t.epochs === 1)).toHaveLength(6);
     expect(stopped.filter((t) => t.epochs === 3)).toHaveLength(2);
-    expect(result.evaluation.testSize).toBeGreaterThan(0);
+    expect(result.evaluation.testSize).toBe(result.splitSizes.test);
+    expect(result.evaluation.confusionMatrix.flat().reduce((a, b) => a + b, 0)).toBe(result.splitSizes.test);
   });
 
   it('hands over only the winner, and cancelling mid-search stops cleanly without leaking tensors', async () => {
@@ -239,7 +260,8 @@ describe('hyperparameter search on the real engine', () => {
       expect(t.status).toBe('stopped');
       expect(t.error).toMatch(/Not run: time budget/);
     }
-    expect(result.evaluation.testSize).toBeGreaterThan(0);
+    expect(result.evaluation.testSize).toBe(result.splitSizes.test);
+    expect(result.evaluation.confusionMatrix.flat().reduce((a, b) => a + b, 0)).toBe(result.splitSizes.test);
   });
 
   it('lists the trials of a search as recompiled plans', () => {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createNodeHost, tf } from '../engine/host-node';
-import { hasSharedAssets, SHARED_MODELS } from '../engine/test-utils';
+import { hasSharedAssets, requireAssets, SHARED_MODELS } from '../engine/test-utils';
 import { catalogEntry, guessTruncationLayer, MODEL_CATALOG, resolveModelMeta, resolveScaling } from './catalog';
 
 function chain(layers: tf.layers.Layer[], inputShape: number[]): tf.LayersModel {
@@ -76,7 +76,7 @@ describe('guessTruncationLayer (generic: last layer before the classification pa
     tf.dispose([withGap, withDenseStack, noTop].flatMap((m) => m.weights.map((w) => w.read())));
   });
 
-  it.skipIf(!hasSharedAssets)('finds conv_pw_13_relu in MobileNet v1 and leaky_re_lu_15 in Darknet tiny', async () => {
+  it.skipIf(!requireAssets(hasSharedAssets, 'truncation layers of MobileNet v1 / Darknet tiny'))('finds conv_pw_13_relu in MobileNet v1 and leaky_re_lu_15 in Darknet tiny', async () => {
     const host = createNodeHost({ modelsDir: SHARED_MODELS, publicDir: path.join(SHARED_MODELS, 'none') });
     for (const [id, expected] of [
       ['mobilenet-v1-0.25-224', 'conv_pw_13_relu'],

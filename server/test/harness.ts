@@ -27,6 +27,20 @@ export interface TestServer {
 
 export const postgresUrl = process.env.TEST_DATABASE_URL?.trim() || null;
 
+// The PostgreSQL half of the storage tests: always in CI (.ci/run starts a server and sets CI=1), loudly skipped
+// elsewhere when no server is configured.
+if (!postgresUrl && process.env.CI) {
+  throw new Error('CI is set but TEST_DATABASE_URL is not: the PostgreSQL storage tests must run in CI.');
+}
+if (!postgresUrl) {
+  console.warn(
+    '\n************************************************************************************************\n' +
+      '*  SKIPPING the PostgreSQL storage tests: TEST_DATABASE_URL is not set (only PGlite runs).     *\n' +
+      '*  Run them with:  eval "$(bash scripts/start-test-postgres.sh)"  (CI always does).            *\n' +
+      '************************************************************************************************\n',
+  );
+}
+
 /** Each PostgreSQL test server gets its own fresh schema-less database state by truncating tables. */
 async function resetPostgres(db: Database) {
   await db.query('TRUNCATE graphs, graph_versions, run_results, shared_datasets, shared_dataset_images, assignments CASCADE');

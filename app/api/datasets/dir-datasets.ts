@@ -56,6 +56,21 @@ async function folderStamp(dir: string): Promise<string> {
   return parts.join('|');
 }
 
+/** The listing minus files the image route would refuse (a symlink leading outside the datasets folder): the
+ * browser trains on exactly what the listing lists, so it must list only what GET /api/datasets/… serves. */
+async function servableOnly(name: string, listing: ClassFolderListing): Promise<ClassFolderListing> {
+  const items: ClassFolderListing['items'] = [];
+  const skipped = [...listing.skipped];
+  for (const item of listing.items) {
+    if (await resolveDatasetPath([name, ...item.name.split('/')])) items.push(item);
+    else skipped.push({ name: item.name, reason: 'outside the datasets folder' });
+  }
+  const used = [...new Set(items.map((i) => i.label))].sort((a, b) => a - b);
+  if (used.length === listing.labels.length) return { labels: listing.labels, items, skipped };
+  const relabel = new Map(used.map((old, i) => [old, i]));
+  return { labels: used.map((l) => listing.labels[l]), items: items.map((i) => ({ ...i, label: relabel.get(i.label)! })), skipped };
+}
+
 /**
  * Listing of one dataset folder, or null when it does not exist / has no class folder with images. The files are
  * decided by the one class-folder rule (`listClassFolders`, nodes/dataset/folder-node.ts) that the CLI and the Node
@@ -71,7 +86,7 @@ export async function readDirDataset(name: string): Promise<DirDatasetListing | 
     if (cached && cached.stamp === stamp) {
       listing = cached.listing;
     } else {
-      listing = await listClassFolders(dir);
+      listing = await servableOnly(name, await listClassFolders(dir));
       listingCache.set(dir, { stamp, listing });
     }
   } catch {

@@ -1,0 +1,177 @@
+/**
+ * The feature store: a hit returns exactly the stored features (a run on reused features trains and evaluates
+ * exactly like a run that computed them), recency and the byte budget, and a cache key that changes with what
+ * changes features and only with that.
+ */
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FeatureStore, cachedFeaturesBytes, featureCacheKey, type CachedFeatures } from './feature-store';
+import { createNodeHost } from './host-node';
+import { runPlan } from './run';
+import { saveTinyCnn, testPlan } from './test-utils';
+import type { RunEvent, RunResult } from './types';
+import type { Plan } from '../core/plan';
+
+function entry(seed: number, rows = 2, dim = 3): CachedFeatures {
+  const rowsOf = (k: number) => ({
+    features: Float32Array.from({ length: rows * dim }, (_, i) => seed * 100 + k * 10 + i + 0.5),
+    kept: Array.from({ length: rows }, (_, i) => i + k),
+  });
+  return { featureDim: dim, trainViews: [rowsOf(1), rowsOf(2)], validation: rowsOf(3), test: rowsOf(4), featureBackend: 'wasm' };
+}
+
+describe('FeatureStore', () => {
+  it('a hit returns the stored features, values included; a miss returns undefined; both are counted', () => {
+    const store = new FeatureStore();
+    const stored = entry(1);
+    const copy = structuredClone(stored);
+    store.set('k', stored);
+    expect(store.get('other')).toBeUndefined();
+    const hit = store.get('k')!;
+    expect(hit).toEqual(copy);
+    expect(Array.from(hit.trainViews[1].features)).toEqual(Array.from(copy.trainViews[1].features));
+    expect(Array.from(hit.validation.features)).toEqual(Array.from(copy.validation.features));
+    expect(Array.from(hit.test!.features)).toEqual(Array.from(copy.test!.features));
+    expect([store.hits, store.misses]).toEqual([1, 1]);
+    // has() neither counts nor refreshes.
+    expect(store.has('k')).toBe(true);
+    expect(store.has('other')).toBe(false);
+    expect([store.hits, store.misses]).toEqual([1, 1]);
+  });
+
+  it('counts bytes (floats + 8 per kept index) and evicts least recently used entries to fit the budget', () => {
+    const one = cachedFeaturesBytes(entry(1));
+    // 4 row sets × (6 floats × 4 bytes + 2 indices × 8 bytes)
+    expect(one).toBe(4 * (6 * 4 + 2 * 8));
+    expect(cachedFeaturesBytes({ ...entry(1), test: null })).toBe(3 * (6 * 4 + 2 * 8));
+    const store = new FeatureStore(3 * one);
+    store.set('a', entry(1));
+    store.set('b', entry(2));
+    store.set('c', entry(3));
+    expect([store.size, store.totalBytes]).toEqual([3, 3 * one]);
+    store.get('a'); // a is now the most recent: b goes first
+    store.set('d', entry(4));
+    expect(['a', 'b', 'c', 'd'].map((k) => store.has(k))).toEqual([true, false, true, true]);
+    expect(store.totalBytes).toBe(3 * one);
+    // Replacing a key does not double count.
+    store.set('d', entry(5));
+    expect([store.size, store.totalBytes]).toEqual([3, 3 * one]);
+    expect(store.get('d')!.validation.features[0]).toBe(entry(5).validation.features[0]);
+    // An entry larger than the whole budget is not stored (and does not evict anything).
+    store.set('huge', entry(6, 40));
+    expect([store.has('huge'), store.size]).toEqual([false, 3]);
+    // …but replacing an existing key with a too-large value drops the old value.
+    store.set('a', entry(7, 40));
+    expect([store.has('a'), store.size, store.totalBytes]).toEqual([false, 2, 2 * one]);
+    store.clear();
+    expect([store.size, store.totalBytes]).toEqual([0, 0]);
+  });
+
+  it('a budget that fits exactly one entry keeps the newest', () => {
+    const one = cachedFeaturesBytes(entry(1));
+    const store = new FeatureStore(one);
+    store.set('a', entry(1));
+    store.set('b', entry(2));
+    expect([store.has('a'), store.has('b'), store.totalBytes]).toEqual([false, true, one]);
+  });
+});
+
+describe('featureCacheKey', () => {
+  const base = testPlan({ model: 'tiny-cnn', datasetId: 'builtin:shapes-target' });
+  const key = (change: (p: Plan) => void, opts?: Parameters<typeof featureCacheKey>[1]) => {
+    const p = structuredClone(base);
+    change(p);
+    return featureCacheKey(p, opts);
+  };
+  const plain = key(() => {});
+
+  it('ignores head, optimiser and schedule settings (trials over them share features)', () => {
+    for (const change of [
+      (p: Plan) => void (p.train.learningRate = 0.5),
+      (p: Plan) => void (p.train.batchSize = 3),
+      (p: Plan) => void (p.train.epochs = 99),
+      (p: Plan) => void (p.train.optimizer = 'sgd'),
+      (p: Plan) => void (p.classifier.head.hiddenUnits = 7),
+      (p: Plan) => void (p.classifier.head.dropout = 0.4),
+      (p: Plan) => void (p.train.seed = 1234), // no augmentation, pretrained weights: the seed does not matter
+    ]) {
+      expect(key(change)).toBe(plain);
+    }
+  });
+
+  it('changes with the dataset, split, model, freezing, pooling, backend and (when it matters) the seed', () => {
+    const changes: Array<[string, string]> = [
+      ['dataset', key((p) => void (p.dataset.datasetId = 'builtin:other'))],
+      ['testSplit', key((p) => void (p.dataset.testSplit = 0.31))],
+      ['splitSeed', key((p) => void (p.dataset.splitSeed = 77))],
+      ['maxImagesPerClass', key((p) => void (p.dataset.maxImagesPerClass = 3))],
+      ['validationSplit', key((p) => void (p.train.validationSplit = 0.33))],
+      ['source', key((p) => void (p.classifier.model.source = { kind: 'catalog', id: 'other' }))],
+      ['truncateAt', key((p) => void (p.classifier.model.truncateAt = 'conv1'))],
+      ['inputScaling', key((p) => void (p.classifier.model.inputScaling = 'raw255'))],
+      ['weights', key((p) => void (p.classifier.model.weights = 'random'))],
+      ['randomTrunk', key(() => {}, { randomTrunk: true })],
+      ['freeze', key((p) => void (p.classifier.model.freeze = { mode: 'firstN', count: 2 }))],
+      ['pooling', key((p) => void (p.classifier.head.pooling = p.classifier.head.pooling === 'gap' ? 'gmp' : 'gap'))],
+      ['backend', key(() => {}, { featureBackend: 'cpu' })],
+    ];
+    for (const [what, k] of changes) expect(k, what).not.toBe(plain);
+    // The training seed counts once it drives random trunk weights.
+    const random = (seed: number) => key((p) => void ((p.classifier.model.weights = 'random'), (p.train.seed = seed)));
+    expect(random(1)).not.toBe(random(2));
+    const randomTrunk = (seed: number) => key((p) => void (p.train.seed = seed), { randomTrunk: true });
+    expect(randomTrunk(1)).not.toBe(randomTrunk(2));
+  });
+
+  it('with augmentation: the augmentation settings and the training seed are part of the key', () => {
+    const augmented = testPlan({ model: 'tiny-cnn', datasetId: 'builtin:shapes-target', augment: true });
+    expect(augmented.dataset.augment).not.toBeNull();
+    const k = (change: (p: Plan) => void) => {
+      const p = structuredClone(augmented);
+      change(p);
+      return featureCacheKey(p);
+    };
+    const same = k(() => {});
+    expect(same).not.toBe(plain);
+    expect(k((p) => void (p.train.seed = 99))).not.toBe(same);
+    expect(k((p) => void (p.dataset.augment!.rotation = (p.dataset.augment!.rotation || 0) + 5))).not.toBe(same);
+    // Augmentation switched off entirely = no augmentation.
+    const off = k((p) => void (p.dataset.augment = null));
+    expect(off).toBe(key(() => {}));
+  });
+});
+
+describe('a run on stored features', () => {
+  let modelsDir = '';
+  beforeAll(async () => {
+    modelsDir = await saveTinyCnn();
+  });
+
+  it('trains and evaluates exactly like the run that computed them, without recomputing', async () => {
+    const host = createNodeHost({ modelsDir, publicDir: path.join(modelsDir, 'no-public') });
+    const plan = testPlan({ model: 'tiny-cnn', datasetId: 'builtin:shapes-target', epochs: 3 });
+    plan.classifier.head.dropout = 0; // dropout masks are the engine's only unseeded randomness
+    const store = new FeatureStore();
+    const view = (r: RunResult) => ({
+      epochs: r.epochs.map(({ loss, valLoss, accuracy }) => ({ loss, valLoss, accuracy })),
+      evaluation: { ...r.evaluation, misclassified: r.evaluation.misclassified.map((m) => ({ ...m, thumbnail: null })) },
+    });
+    const computed = await runPlan(plan, host, { onEvent: () => {}, featureStore: store });
+    expect([store.misses, store.hits, store.size]).toEqual([1, 0, 1]);
+
+    const events: RunEvent[] = [];
+    const reused = await runPlan(plan, host, { onEvent: (e) => events.push(e), featureStore: store });
+    expect([store.misses, store.hits]).toEqual([1, 1]);
+    expect(events).toContainEqual({ type: 'status', message: 'Reusing the trunk features computed by an earlier trial.' });
+    // No trunk pass and no image decoding on a hit (the only 'loading' event is the model's own, total 1).
+    expect(events.some((e) => e.type === 'progress' && e.phase === 'features')).toBe(false);
+    expect(events.some((e) => e.type === 'progress' && e.phase === 'loading' && e.total > 1)).toBe(false);
+    expect(view(reused)).toEqual(view(computed));
+    // And both equal a run without any store (the stored features are the real ones).
+    const fresh = await runPlan(plan, host, { onEvent: () => {} });
+    expect(view(fresh)).toEqual(view(computed));
+    // Real features: the test images get different probabilities (zero features would give one row for all).
+    const rows = new Set(computed.evaluation.predictions.map((p) => p.probabilities.map((v) => v.toFixed(4)).join()));
+    expect(rows.size).toBeGreaterThan(computed.evaluation.predictions.length / 2);
+  });
+});

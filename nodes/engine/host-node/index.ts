@@ -15,6 +15,7 @@ import { catalogEntry, isSafeModelId, type ModelFolderMeta } from '../../pretrai
 import { resolveDatasetId } from '../../dataset/folder-node';
 import { modelJsonProblem, parseGraftJson } from '../../pretrained-model/model-files';
 import { decideBackends, type BackendCapabilities } from '../backend-policy';
+import { decodeImageNative } from './native-decode';
 
 /** What Node offers the shared backend policy: no GPU backends (tfjs-node is not used), WASM and CPU. */
 const NODE_CAPABILITIES: BackendCapabilities = {
@@ -236,6 +237,7 @@ export function createNodeHost(options: NodeHostOptions = {}): EngineHost {
       try {
         return await resolveDatasetId(datasetId, {
           datasetsDir: path.resolve(options.datasetsDir ?? process.env.DATASETS_DIR ?? './datasets'),
+          decode: decodeImageNative,
         });
       } catch (error) {
         throw new RunError((error as Error).message, 'dataset');

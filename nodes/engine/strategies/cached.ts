@@ -9,7 +9,8 @@ import { createRng, hashSeed } from '../../dataset/rng';
 import { lossAndAccuracy } from '../metrics';
 import { featureCacheKey, type FeatureRows } from '../feature-store';
 import { assembleClassifier, headOnFeatures } from '../model/head';
-import { INFERENCE_BATCH, concatFloat, oneHot, predictInBatches, type Strategy, type StrategyInput } from './common';
+import { INFERENCE_BATCH, oneHot, predictInBatches, type Strategy, type StrategyInput } from './common';
+import { extractFeatures } from './extract';
 
 export async function cachedFeatures(input: StrategyInput): Promise<Strategy> {
   const { ctx, host, options, data, trunk, head, pixels, selection, augment } = input;
@@ -34,27 +35,23 @@ export async function cachedFeatures(input: StrategyInput): Promise<Strategy> {
   const featureStart = Date.now();
   const featureDim = head.featureDim;
   const extract = async (indices: number[], augmentView: boolean): Promise<FeatureRows> => {
-    const chunks: Float32Array[] = [];
-    const kept: number[] = [];
-    for (let from = 0; from < indices.length; from += INFERENCE_BATCH) {
-      ctx.checkCancelled();
-      const batch = await pixels.batch(indices.slice(from, from + INFERENCE_BATCH));
-      if (batch.pixels) {
-        const raw = batch.pixels;
-        const features = tf.tidy(() => {
-          const x = augmentView && augment ? augmentBatch(tf, raw, augment, input.augmentRng) : raw;
-          const f = trunk.trunk.predict(input.scalePixels(x)) as tfjs.Tensor;
-          return head.pooling ? (head.pooling.apply(f) as tfjs.Tensor) : f;
-        });
-        raw.dispose();
-        chunks.push((await features.data()) as Float32Array);
-        features.dispose();
-        kept.push(...batch.kept);
-      }
-      doneImages += Math.min(INFERENCE_BATCH, indices.length - from);
-      ctx.progress('features', doneImages, totalImages, featureStart);
-    }
-    return { features: concatFloat(chunks), kept };
+    const before = doneImages;
+    return extractFeatures({
+      tf,
+      pixels,
+      indices,
+      batchSize: INFERENCE_BATCH,
+      forward: (raw) => {
+        const x = augmentView && augment ? augmentBatch(tf, raw, augment, input.augmentRng) : raw;
+        const f = trunk.trunk.predict(input.scalePixels(x)) as tfjs.Tensor;
+        return head.pooling ? (head.pooling.apply(f) as tfjs.Tensor) : f;
+      },
+      checkCancelled: () => ctx.checkCancelled(),
+      onProgress: (done) => {
+        doneImages = before + done;
+        ctx.progress('features', doneImages, totalImages, featureStart);
+      },
+    });
   };
 
   const reuse = stored && stored.featureDim === featureDim ? stored : undefined;

@@ -8,8 +8,9 @@ import { throughputSection } from './throughput';
 import { tuneSection } from './tune';
 import { insideSection } from './inside';
 import { pipelineSection } from './pipeline';
+import { finetuneSection } from './finetune';
 
-const SECTIONS: BenchSection[] = [cacheSpeedupSection, throughputSection, pipelineSection, tuneSection, insideSection];
+const SECTIONS: BenchSection[] = [cacheSpeedupSection, throughputSection, pipelineSection, finetuneSection, tuneSection, insideSection];
 
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');

@@ -95,13 +95,13 @@ describe('runPlan on the Node host', () => {
     expect(result.epochs).toHaveLength(2);
   });
 
-  it('fine-tuning (nothing frozen) runs full passes on CPU', async () => {
+  it('fine-tuning (nothing frozen) runs full passes on WASM (Graft\'s convolution gradient kernels)', async () => {
     const plan = testPlan({ model: 'tiny-cnn', datasetId: DATASET, epochs: 1 });
     plan.classifier.model.freeze = { mode: 'firstN', count: 4 };
-    plan.dataset.maxImagesPerClass = 10; // CPU convolution gradients are slow
+    plan.dataset.maxImagesPerClass = 10;
     const result = await runPlan(plan, host(), { onEvent: () => {} });
     expect(result.path).toBe('full');
-    expect(result.backend).toBe('cpu');
+    expect(result.backend).toBe('wasm');
     expect(result.pathReason).toMatch(/trainable/);
   });
 

@@ -19,7 +19,7 @@ export const finetuneSection: BenchSection = {
       const p = benchPlan(setup, epochs);
       p.classifier.model.freeze = { mode: 'upTo', layer: lastFrozenLayer(setup) };
       p.train.backend = backend;
-      if (setup.maxImagesPerClass) p.dataset.maxImagesPerClass = Math.min(setup.maxImagesPerClass, 16);
+      if (setup.maxImagesPerClass) p.dataset.maxImagesPerClass = Math.min(setup.maxImagesPerClass, 8); // CPU epochs are slow
       return p;
     };
     const perEpoch: Record<string, number> = {};

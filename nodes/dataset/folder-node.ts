@@ -3,6 +3,7 @@
  * Node host (server, CLI, tests). Class names are the sub-folder names, sorted. Files are checked by magic bytes
  * and header at open time (cheap: first 64 KB), decoded only when loaded, so large folders keep memory bounded.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { DecodedImage, ImageSource } from '../engine/host';
@@ -28,6 +29,11 @@ export async function openFolderDataset(dir: string, decode: ImageDecoder = deco
       const file = files[index];
       if (file === undefined) throw new RangeError(`image index ${index} out of range (0..${files.length - 1})`);
       return decode(new Uint8Array(await fs.readFile(file)), maxSide);
+    },
+    async contentHash(index: number): Promise<string> {
+      const file = files[index];
+      if (file === undefined) throw new RangeError(`image index ${index} out of range (0..${files.length - 1})`);
+      return createHash('sha256').update(await fs.readFile(file)).digest('hex');
     },
   };
 }

@@ -27,6 +27,9 @@ export interface ImageSource {
   /** Decode item i, downscaled so its longer side is at most `maxSide` (keeps memory bounded). May throw for a
    * corrupt file discovered late; the engine then skips it and reports it. */
   load(index: number, maxSide: number): Promise<DecodedImage>;
+  /** A hash of item i's encoded bytes, when the source can provide one cheaply (the persistent feature cache keys
+   * on it; sources without it are cached in memory only). */
+  contentHash?(index: number): Promise<string>;
 }
 
 export interface BackendSelection {

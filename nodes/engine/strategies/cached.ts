@@ -7,7 +7,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { augmentBatch, describeAugment } from '../../augment-data/augment';
 import { createRng, hashSeed } from '../../dataset/rng';
 import { lossAndAccuracy } from '../metrics';
-import { featureCacheKey, type FeatureRows } from '../feature-store';
+import type { FeatureRows } from '../feature-store';
 import { assembleClassifier, headOnFeatures } from '../model/head';
 import { INFERENCE_BATCH, oneHot, predictInBatches, type Strategy, type StrategyInput } from './common';
 import { extractFeatures } from './extract';
@@ -18,8 +18,8 @@ export async function cachedFeatures(input: StrategyInput): Promise<Strategy> {
   const numClasses = data.labels.length;
   const featuresOn = selection.features ?? selection.train;
   const store = options.featureStore;
-  const storeKey = store ? featureCacheKey(plan, { randomTrunk: options.randomTrunk, featureBackend: featuresOn }) : null;
-  const stored = storeKey ? store!.get(storeKey) : undefined;
+  const storeKey = store ? input.featureKey : null;
+  const stored = storeKey ? (storeKey.persistent ? await store!.lookup(storeKey.key) : store!.get(storeKey.key)) : undefined;
   await host.useBackend(featuresOn);
   const views = augment ? Math.max(1, Math.floor(augment.cachedViews || 1)) : 1;
   const note = augment
@@ -55,19 +55,15 @@ export async function cachedFeatures(input: StrategyInput): Promise<Strategy> {
   };
 
   const reuse = stored && stored.featureDim === featureDim ? stored : undefined;
-  if (reuse) ctx.status('Reusing the trunk features computed by an earlier trial.');
+  if (reuse) ctx.status('Trunk features reused from cache: nothing to extract.');
   const trainViews: FeatureRows[] = reuse ? reuse.trainViews : [];
   if (!reuse) for (let v = 0; v < views; v++) trainViews.push(await extract(data.train, augment !== null));
   const validation = reuse ? reuse.validation : await extract(data.validation, false);
   const test = options.skipEvaluation ? { features: new Float32Array(0), kept: [] } : (reuse?.test ?? (await extract(data.test, false)));
   if (storeKey && (!reuse || (!reuse.test && !options.skipEvaluation))) {
-    store!.set(storeKey, {
-      featureDim,
-      trainViews,
-      validation,
-      test: options.skipEvaluation ? null : test,
-      featureBackend: selection.features,
-    });
+    const entry = { featureDim, trainViews, validation, test: options.skipEvaluation ? null : test, featureBackend: selection.features };
+    if (storeKey.persistent) await store!.save(storeKey.key, entry);
+    else store!.set(storeKey.key, entry);
   }
   if (augmentNode) ctx.setNode(augmentNode, 'done');
   pixels.clear(); // features are all the head needs from here on
@@ -89,7 +85,8 @@ export async function cachedFeatures(input: StrategyInput): Promise<Strategy> {
 
   return {
     model,
-    note,
+    note: note + (reuse ? ' Trunk features reused from cache (nothing extracted).' : ''),
+    featuresReused: reuse !== undefined,
     featureBackend: selection.features,
     batches: {
       count: trainKept.length,

@@ -57,8 +57,13 @@ export async function runFeatureKey(args: {
   scaling: string;
   randomTrunk?: boolean;
   featureBackend: string | null;
-}): Promise<{ key: string; persistent: boolean }> {
+  /** Only content-keyed entries (a source that cannot hash its images gets no cache at all: its images could
+   * change under the same dataset id). Default false: such sources are still cached in memory (tuning trials,
+   * repeats, which run on images that cannot change meanwhile). */
+  contentKeyedOnly?: boolean;
+}): Promise<{ key: string; persistent: boolean } | null> {
   const images = await imagesIdentity(args.plan.dataset.datasetId, args.source, args.indices);
+  if (images === null && args.contentKeyedOnly) return null;
   const weights = await weightsIdentity(args.trunk);
   const key = featureCacheKey(args.plan, {
     randomTrunk: args.randomTrunk,

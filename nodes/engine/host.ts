@@ -79,6 +79,9 @@ export interface RunPlanOptions {
   /** Trunk features shared across runs (hyperparameter trials): the cached path reads features from it when an
    * entry matches the plan's trunk/freeze/augmentation/dataset settings, and stores what it computes. */
   featureStore?: FeatureStore;
+  /** Use `featureStore` only for images whose content is hashed (feature-key.ts): a plain Run in the browser, where
+   * a local dataset may change between runs under the same id. */
+  contentKeyedFeaturesOnly?: boolean;
   /** Dataset/seed/epoch overrides, applied to the plan and to every tuning trial's plan (nodes/engine/overrides.ts). */
   overrides?: PlanOverrides;
   /** Plans a hyperparameter trial (needed for tuning plans): nodes/compiler/trial-plan.ts `planTrial` in Node, the

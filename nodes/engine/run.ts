@@ -103,7 +103,8 @@ async function train(ctx: RunContext, host: EngineHost, options: RunPlanOptions,
   const loadStart = Date.now();
   const featureKey = choice.path === 'cached' && options.featureStore
     ? await runFeatureKey({ plan, source: data.source, indices: [...data.train, ...data.validation, ...data.test], trunk: trunk.trunk,
-      truncateAt: trunk.truncateAt, scaling: trunk.scaling, randomTrunk: options.randomTrunk, featureBackend: featureBackendChoice ?? backend })
+      truncateAt: trunk.truncateAt, scaling: trunk.scaling, randomTrunk: options.randomTrunk, featureBackend: featureBackendChoice ?? backend,
+      contentKeyedOnly: options.contentKeyedFeaturesOnly })
     : null;
   const featuresStored = featureKey !== null && (await options.featureStore!.contains(featureKey.key));
   if (!featuresStored && pixels.bytesFor(everyImage.length) <= pixelBudget) {

@@ -165,6 +165,18 @@ export class FeatureStore {
     this.bytes += bytes;
   }
 
+  /** An in-memory entry whose key equals `planKey` (a `featureCacheKey` without `identity`) apart from its identity:
+   * for callers that know the plan but not the image/weight hashes (bench/trust-probe.ts). */
+  findByPlanKey(planKey: string): CachedFeatures | undefined {
+    for (const [key, entry] of this.entries) {
+      const parsed = JSON.parse(key) as Record<string, unknown>;
+      delete parsed.identity;
+      parsed.identity = null;
+      if (JSON.stringify(parsed) === planKey) return entry.value;
+    }
+    return undefined;
+  }
+
   get size(): number {
     return this.entries.size;
   }

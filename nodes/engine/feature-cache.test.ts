@@ -10,7 +10,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createNodeHost, tf } from './host-node';
 import { runPlan } from './run';
-import { FeatureStore } from './feature-store';
+import { FeatureStore, featureCacheKey } from './feature-store';
 import { DiskFeatureCache } from './host-node/feature-disk-cache';
 import { imagesIdentity } from './feature-key';
 import { openFolderDataset } from '../dataset/folder-node';
@@ -72,6 +72,11 @@ describe('persistent feature cache (Node, --cache-dir)', () => {
     expect(second.result.pathReason).toMatch(/features reused from cache/);
     expect(second.result.epochs).toHaveLength(3);
     expect(second.result.splitFingerprint).toBe(first.result.splitFingerprint);
+    // Callers that know only the plan (bench/trust-probe.ts) find the entry without the image/weight identity.
+    const memory = new FeatureStore(64 * 1024 * 1024, new DiskFeatureCache(cacheDir));
+    await runPlan(plan(), host(), { onEvent: () => {}, featureStore: memory });
+    expect(memory.findByPlanKey(featureCacheKey(plan(), { featureBackend: 'wasm' }))?.featureDim).toBeGreaterThan(0);
+    expect(memory.findByPlanKey(featureCacheKey(plan((p) => (p.classifier.model.truncateAt = 'relu1')), { featureBackend: 'wasm' }))).toBeUndefined();
 
     // A different cut shapes different features.
     const otherCut = await run(cacheDir, plan((p) => (p.classifier.model.truncateAt = 'relu1')));

@@ -9,7 +9,7 @@ import { PNG } from 'pngjs';
 import * as tf from '@tensorflow/tfjs';
 import { decodeImage, ImageDecodeError } from '../../dataset/decode-node';
 import { resizeToUint8 } from '../data/pixel-store';
-import { decodeImageNative, decodeImageWithSharp, loadSharp } from './native-decode';
+import { decodeImageNative, decodeImageWithSharp, isSrgbProfile, loadSharp } from './native-decode';
 import type { DecodedImage } from '../host';
 
 /** RGBA "photo": a smooth two-colour gradient, a disc with a hard edge, mild seeded noise. */
@@ -115,6 +115,25 @@ describe.skipIf(!sharp)('native decoding (sharp) keeps the pure-JS pixel policy'
       );
       expect({ js: jsReason, native }).toEqual({ js: reason, native: reason });
     }
+  });
+
+  it('skips the colour transform only for sRGB profiles; converts Display P3 to sRGB', async () => {
+    const raw = Buffer.from(photo(64, 48, 10)).subarray(0); // RGBA
+    const encode = (profile: 'srgb' | 'p3') =>
+      sharp!(raw, { raw: { width: 64, height: 48, channels: 4 } }).removeAlpha().withIccProfile(profile).jpeg({ quality: 95 }).toBuffer();
+    const [srgbJpeg, p3Jpeg] = await Promise.all([encode('srgb'), encode('p3')]);
+    expect(isSrgbProfile((await sharp!(srgbJpeg).metadata()).icc)).toBe(true);
+    expect(isSrgbProfile((await sharp!(p3Jpeg).metadata()).icc)).toBe(false);
+    expect(isSrgbProfile(undefined)).toBe(false);
+    // Both files hold the same picture (the P3 one in P3 numbers). Converted back to sRGB they agree; jpeg-js, which
+    // ignores profiles, returns the P3 numbers, visibly different.
+    const a = await decodeImageWithSharp(sharp!, new Uint8Array(srgbJpeg), 1000);
+    const b = await decodeImageWithSharp(sharp!, new Uint8Array(p3Jpeg), 1000);
+    const unconverted = decodeImage(new Uint8Array(p3Jpeg), 1000);
+    expect(meanAbsDiff(a, b)).toBeLessThan(2.5);
+    expect(meanAbsDiff(unconverted, a)).toBeGreaterThan(meanAbsDiff(a, b) + 2);
+    // sRGB-tagged: no colour change, so jpeg-js agrees up to the IDCT and chroma upsampling (4:2:0 file).
+    expect(meanAbsDiff(a, decodeImage(new Uint8Array(srgbJpeg), 1000))).toBeLessThan(3);
   });
 
   it('is what the Node host decodes with (decodeImageNative)', async () => {

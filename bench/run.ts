@@ -7,8 +7,10 @@ import { cacheSpeedupSection } from './cache-speedup';
 import { throughputSection } from './throughput';
 import { tuneSection } from './tune';
 import { insideSection } from './inside';
+import { pipelineSection } from './pipeline';
+import { finetuneSection } from './finetune';
 
-const SECTIONS: BenchSection[] = [cacheSpeedupSection, throughputSection, tuneSection, insideSection];
+const SECTIONS: BenchSection[] = [cacheSpeedupSection, throughputSection, pipelineSection, finetuneSection, tuneSection, insideSection];
 
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');

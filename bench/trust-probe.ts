@@ -67,7 +67,7 @@ function probePlan(plan: Plan): Plan {
 
 function findFeatures(store: FeatureStore, plan: Plan): CachedFeatures {
   for (const backend of ['wasm', 'cpu', null]) {
-    const hit = store.get(featureCacheKey(plan, { featureBackend: backend }));
+    const hit = store.findByPlanKey(featureCacheKey(plan, { featureBackend: backend }));
     if (hit) return hit;
   }
   throw new Error('features not found in the store');

@@ -2,12 +2,14 @@
  * Run a saved Graft pipeline from the command line (same engine as the browser, on the Node host).
  *
  *   npm run pipeline -- <file.graft.json> [--dataset <dir>] [--model-dir <dir>] [--backend auto|wasm|cpu]
- *                       [--epochs <n>] [--json] [--emit-code <out.ts>]
+ *                       [--epochs <n>] [--json] [--emit-code <out.ts>] [--cache-dir <dir>]
  *
  * Prints per-epoch progress and the evaluation table. With --json, progress goes to stderr and stdout's last line
  * is one JSON object (accuracy, perClass, confusionMatrix, backend, epochs, trainMs, path, …). Exit code 1 when
  * the graph does not compile (errors located on nodes) or the run fails. --emit-code writes the "View code" program
- * (runnable: `npx tsx out.ts --dataset <dir> --json`) instead of training.
+ * (runnable: `npx tsx out.ts --dataset <dir> --json`) instead of training. --cache-dir keeps trunk features on disk
+ * (keyed by image content, model weights, cut, scaling, augmentation views; bounded, least recently used first):
+ * a later run that changes only head/optimizer/learning rate/batch size/epochs skips feature extraction.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,6 +22,8 @@ import { runPlan } from '../nodes/engine/run';
 import { planTrial } from '../nodes/compiler/trial-plan';
 import { applyPlanOverrides, type PlanOverrides } from '../nodes/engine/overrides';
 import { RunError, type RunEvent, type RunResult } from '../nodes/engine/types';
+import { DEFAULT_FEATURE_STORE_BYTES, FeatureStore } from '../nodes/engine/feature-store';
+import { DiskFeatureCache } from '../nodes/engine/host-node/feature-disk-cache';
 
 const ArgsSchema = z.object({
   file: z.string().min(1),
@@ -29,12 +33,13 @@ const ArgsSchema = z.object({
   epochs: z.coerce.number().int().min(1).max(1000).optional(),
   json: z.boolean().default(false),
   emitCode: z.string().min(1).optional(),
+  cacheDir: z.string().min(1).optional(),
 });
 type Args = z.infer<typeof ArgsSchema>;
 
 const USAGE =
   'usage: npm run pipeline -- <file.graft.json> [--dataset <dir>] [--model-dir <dir>] [--backend auto|wasm|cpu] ' +
-  '[--epochs <n>] [--json] [--emit-code <out.ts>]';
+  '[--epochs <n>] [--json] [--emit-code <out.ts>] [--cache-dir <dir>]';
 
 function parseArgs(argv: string[]): Args {
   const raw: Record<string, unknown> = { json: false };
@@ -51,6 +56,7 @@ function parseArgs(argv: string[]): Args {
     else if (arg === '--backend') raw.backend = value();
     else if (arg === '--epochs') raw.epochs = value();
     else if (arg === '--emit-code') raw.emitCode = value();
+    else if (arg === '--cache-dir') raw.cacheDir = value();
     else if (arg === '--help' || arg === '-h') throw new Error('help');
     else if (arg.startsWith('--')) throw new Error(`unknown option ${arg}`);
     else if (raw.file === undefined) raw.file = arg;
@@ -185,7 +191,8 @@ async function main(): Promise<number> {
 
   let result: RunResult;
   try {
-    result = await runPlan(plan, host, { onEvent, overrides, planTrial });
+    const featureStore = args.cacheDir ? new FeatureStore(DEFAULT_FEATURE_STORE_BYTES, new DiskFeatureCache(path.resolve(args.cacheDir))) : undefined;
+    result = await runPlan(plan, host, { onEvent, overrides, planTrial, featureStore });
   } catch (error) {
     if (error instanceof RunError) {
       const where = error.nodeId ? `${error.nodeId}${nodeTypes.get(error.nodeId) ? ` (${nodeTypes.get(error.nodeId)})` : ''}: ` : '';
@@ -222,6 +229,8 @@ async function main(): Promise<number> {
         featureBackend: result.featureBackend,
         path: result.path,
         pathReason: result.pathReason,
+        featuresReused: result.featuresReused === true,
+        loadMs: result.loadMs ?? null,
         epochs: result.epochs.length,
         epochLogs: result.epochs,
         trainMs: result.trainMs,

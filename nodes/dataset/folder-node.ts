@@ -3,6 +3,7 @@
  * Node host (server, CLI, tests). Class names are the sub-folder names, sorted. Files are checked by magic bytes
  * and header at open time (cheap: first 64 KB), decoded only when loaded, so large folders keep memory bounded.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { DecodedImage, ImageSource } from '../engine/host';
@@ -12,8 +13,11 @@ import { DatasetError, listClassFolders, readFolder } from './class-folders';
 export { DatasetError, listClassFolders, type ClassFolderListing } from './class-folders';
 import { isSyntheticDatasetId, syntheticImageSource } from './synthetic';
 
+/** Decodes one file's bytes, downscaled so the longer side is ≤ maxSide (the Node host passes a native decoder). */
+export type ImageDecoder = (bytes: Uint8Array, maxSide: number) => DecodedImage | Promise<DecodedImage>;
+
 /** Open a class-folder dataset (listed by `listClassFolders`); images are decoded only when loaded. */
-export async function openFolderDataset(dir: string): Promise<ImageSource> {
+export async function openFolderDataset(dir: string, decode: ImageDecoder = decodeImage): Promise<ImageSource> {
   const root = path.resolve(dir);
   const { labels, items, skipped } = await listClassFolders(root);
   const files = items.map((item) => path.join(root, item.name));
@@ -24,7 +28,12 @@ export async function openFolderDataset(dir: string): Promise<ImageSource> {
     async load(index: number, maxSide: number): Promise<DecodedImage> {
       const file = files[index];
       if (file === undefined) throw new RangeError(`image index ${index} out of range (0..${files.length - 1})`);
-      return decodeImage(new Uint8Array(await fs.readFile(file)), maxSide);
+      return decode(new Uint8Array(await fs.readFile(file)), maxSide);
+    },
+    async contentHash(index: number): Promise<string> {
+      const file = files[index];
+      if (file === undefined) throw new RangeError(`image index ${index} out of range (0..${files.length - 1})`);
+      return createHash('sha256').update(await fs.readFile(file)).digest('hex');
     },
   };
 }
@@ -59,19 +68,19 @@ export function datasetDirFor(name: string, datasetsDir: string = defaultDataset
  */
 export async function resolveDatasetId(
   id: string,
-  options: { datasetsDir?: string } = {},
+  options: { datasetsDir?: string; decode?: ImageDecoder } = {},
 ): Promise<ImageSource> {
   if (id.startsWith('builtin:')) {
     if (!isSyntheticDatasetId(id)) throw new DatasetError(`Unknown built-in dataset "${id}"`);
     return syntheticImageSource(id);
   }
-  if (id.startsWith('dir:')) return openFolderDataset(datasetDirFor(id.slice(4), options.datasetsDir));
+  if (id.startsWith('dir:')) return openFolderDataset(datasetDirFor(id.slice(4), options.datasetsDir), options.decode);
   if (id.startsWith('local:')) {
     throw new DatasetError(`"${id}" is stored in a browser and is not available here; upload or share it first`);
   }
   if (id.startsWith('shared:')) throw new DatasetError(`"${id}" must be opened through the server's dataset store`);
   if (!id.trim()) throw new DatasetError('No dataset chosen');
-  return openFolderDataset(path.resolve(id));
+  return openFolderDataset(path.resolve(id), options.decode);
 }
 
 export interface FolderDatasetSummary {

@@ -25,7 +25,13 @@ describe('decideBackends', () => {
   it('trains a frozen-trunk head on WASM with a software adapter', () => {
     expect(decideBackends('auto', software, { trainsConvLayers: false })).toMatchObject({ ok: true, train: 'wasm', features: null });
   });
-  it('never trains convolutions on WASM', () => {
+  it('trains convolutions on WASM when the gradient kernels are registered (software adapter)', () => {
+    const withKernels = { ...software, wasm: { available: true, trainsConvolutions: true } };
+    expect(decideBackends('auto', withKernels, { trainsConvLayers: true })).toMatchObject({ ok: true, train: 'wasm', features: null });
+    expect(decideBackends('wasm', withKernels, { trainsConvLayers: true })).toMatchObject({ ok: true, train: 'wasm' });
+    expect(decideBackends('auto', { ...gpu, wasm: withKernels.wasm }, { trainsConvLayers: true })).toMatchObject({ train: 'webgpu' });
+  });
+  it('never trains convolutions on WASM without the gradient kernels', () => {
     const d = decideBackends('auto', software, { trainsConvLayers: true });
     expect(d).toMatchObject({ ok: true, train: 'webgpu', features: 'wasm' });
     const forced = decideBackends('wasm', software, { trainsConvLayers: true });
@@ -61,14 +67,14 @@ describe('decideBackends', () => {
 describe('the Node host uses the shared policy', () => {
   const plan = (backend: 'auto' | 'wasm' | 'cpu' | 'webgpu') =>
     ({ train: { backend }, nodeIds: { train: 'train' } }) as unknown as Parameters<ReturnType<typeof createNodeHost>['selectBackends']>[0];
-  it('frozen trunk → WASM; trainable convs → CPU; browser-only choice → the automatic choice; forced WASM cannot train convs', async () => {
+  it('frozen trunk → WASM; trainable convs → WASM too (gradient kernels); browser-only choice → the automatic choice', async () => {
     const host = createNodeHost();
     expect((await host.selectBackends(plan('auto'), { trainsConvLayers: false })).train).toBe('wasm');
-    expect((await host.selectBackends(plan('auto'), { trainsConvLayers: true })).train).toBe('cpu');
+    expect((await host.selectBackends(plan('auto'), { trainsConvLayers: true })).train).toBe('wasm');
     const webgpu = await host.selectBackends(plan('webgpu'), { trainsConvLayers: false });
     expect(webgpu.train).toBe('wasm');
     expect(webgpu.reason).toMatch(/not available in Node/);
     expect((await host.selectBackends(plan('cpu'), { trainsConvLayers: false })).train).toBe('cpu');
-    await expect(host.selectBackends(plan('wasm'), { trainsConvLayers: true })).rejects.toThrow(/WASM cannot train convolution/);
+    expect((await host.selectBackends(plan('wasm'), { trainsConvLayers: true })).train).toBe('wasm');
   });
 });

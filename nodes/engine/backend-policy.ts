@@ -6,9 +6,10 @@
  * Why these rules:
  * - A real GPU adapter makes WebGPU the fastest for everything.
  * - A software WebGPU adapter (SwiftShader, "fallback adapter") runs shaders on the CPU; there the WASM backend
- *   (SIMD + threads) computes trunk features much faster. WASM has no Conv2DBackpropFilter /
- *   DepthwiseConv2dNativeBackpropFilter kernels, so it can only train when every conv layer is frozen (then only
- *   the dense head trains); otherwise training needs a conv-capable backend (WebGPU > WebGL > CPU).
+ *   (SIMD + threads) computes trunk features much faster. tfjs-wasm itself has no convolution gradient kernels;
+ *   Graft registers its own (`kernels/register.ts`, capability `wasm.trainsConvolutions`), so WASM also
+ *   fine-tunes conv layers on machines without a GPU. Without them, WASM trains only a fully frozen trunk's head
+ *   and conv layers train on a conv-capable backend (WebGPU > WebGL > CPU).
  * - A backend forced on the Train node is used for training as asked (features too), or the run fails with a
  *   clear message on the Train node: silently using something else would make the choice meaningless.
  */
@@ -18,7 +19,8 @@ import type { BackendName } from './types';
 export interface BackendCapabilities {
   webgpu: { available: boolean; software: boolean; adapter?: string; problem?: string };
   webgl: { available: boolean; software: boolean; renderer?: string; problem?: string };
-  wasm: { available: boolean; problem?: string };
+  /** `trainsConvolutions`: the convolution gradient kernels are registered for WASM (kernels/register.ts). */
+  wasm: { available: boolean; trainsConvolutions?: boolean; problem?: string };
 }
 
 export type BackendDecision =
@@ -43,7 +45,7 @@ export function decideBackends(
           `${cap.problem ? ` (${cap.problem})` : ''}. Choose "auto" to use the best available backend.`,
       };
     }
-    if (choice === 'wasm' && needs.trainsConvLayers) {
+    if (choice === 'wasm' && needs.trainsConvLayers && !caps.wasm.trainsConvolutions) {
       return {
         ok: false,
         message:
@@ -76,6 +78,15 @@ export function decideBackends(
   const softwareNote = caps.webgpu.available ? 'Software WebGPU adapter (no GPU); ' : noWebgpuNote;
   const convCapable: BackendName = caps.webgpu.available ? 'webgpu' : caps.webgl.available ? 'webgl' : 'cpu';
   if (caps.wasm.available) {
+    if (needs.trainsConvLayers && caps.wasm.trainsConvolutions) {
+      return {
+        ok: true,
+        train: 'wasm',
+        features: null,
+        reason: `${softwareNote}everything on WASM, convolution layers included (Graft's gradient kernels; fastest on CPU).`,
+        adapter,
+      };
+    }
     if (!needs.trainsConvLayers) {
       return {
         ok: true,

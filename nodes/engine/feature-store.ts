@@ -38,7 +38,15 @@ export function cachedFeaturesBytes(c: CachedFeatures): number {
  * the head's pooling (features are stored pooled), and the trunk re-initialisation. Head layers, optimiser,
  * learning rate, batch size, epochs… are not in it, so trials over those share one entry.
  */
-export function featureCacheKey(plan: Plan, opts: { randomTrunk?: boolean; featureBackend?: string | null } = {}): string {
+export function featureCacheKey(
+  plan: Plan,
+  opts: {
+    randomTrunk?: boolean;
+    featureBackend?: string | null;
+    /** Identity of the images' content and of the trunk's weights (feature-key.ts `contentIdentity`). */
+    identity?: { images: string | null; weights: string; truncateAt: string; scaling: string } | null;
+  } = {},
+): string {
   const augment = augmentIsActive(plan.dataset.augment) ? plan.dataset.augment : null;
   const randomWeights = opts.randomTrunk === true || plan.classifier.model.weights === 'random';
   return JSON.stringify({
@@ -61,7 +69,16 @@ export function featureCacheKey(plan: Plan, opts: { randomTrunk?: boolean; featu
     // The training seed only matters when it drives the augmentation stream or the random trunk weights.
     seed: augment || randomWeights ? plan.train.seed : null,
     backend: opts.featureBackend ?? null,
+    identity: opts.identity ?? null,
   });
+}
+
+/** Where a FeatureStore keeps entries beyond its process/worker lifetime (disk in Node, IndexedDB in the browser). */
+export interface FeatureBacking {
+  read(key: string): Promise<CachedFeatures | undefined>;
+  /** Store; the backing bounds itself by bytes (least recently used entries go first). */
+  write(key: string, value: CachedFeatures): Promise<void>;
+  clear(): Promise<void>;
 }
 
 export const DEFAULT_FEATURE_STORE_BYTES = 512 * 1024 * 1024;
@@ -72,7 +89,45 @@ export class FeatureStore {
   hits = 0;
   misses = 0;
 
-  constructor(readonly maxBytes = DEFAULT_FEATURE_STORE_BYTES) {}
+  constructor(
+    readonly maxBytes = DEFAULT_FEATURE_STORE_BYTES,
+    /** Optional persistent layer under the in-memory one (features that outlive a run / a worker). */
+    readonly backing?: FeatureBacking,
+  ) {}
+
+  /** Memory first, then the persistent backing (a backing hit is kept in memory too). */
+  async lookup(key: string): Promise<CachedFeatures | undefined> {
+    if (this.entries.has(key) || !this.backing) return this.get(key);
+    const stored = await this.backing.read(key).catch(() => undefined);
+    if (!stored) {
+      this.misses++;
+      return undefined;
+    }
+    this.hits++;
+    this.set(key, stored);
+    return stored;
+  }
+
+  /** Whether lookup(key) would hit (reads the backing; counts nothing). */
+  async contains(key: string): Promise<boolean> {
+    if (this.entries.has(key)) return true;
+    if (!this.backing) return false;
+    const stored = await this.backing.read(key).catch(() => undefined);
+    if (stored) this.set(key, stored);
+    return stored !== undefined;
+  }
+
+  /** set() plus the persistent backing. A failing backing (disk full, quota) only loses persistence. */
+  async save(key: string, value: CachedFeatures): Promise<void> {
+    this.set(key, value);
+    await this.backing?.write(key, value).catch(() => undefined);
+  }
+
+  /** Empty memory and the persistent backing ("Clear feature cache"). */
+  async clearAll(): Promise<void> {
+    this.clear();
+    await this.backing?.clear();
+  }
 
   /** Whether an entry exists (does not count as a hit or miss, does not refresh recency). */
   has(key: string): boolean {
@@ -108,6 +163,18 @@ export class FeatureStore {
     }
     this.entries.set(key, { value, bytes });
     this.bytes += bytes;
+  }
+
+  /** An in-memory entry whose key equals `planKey` (a `featureCacheKey` without `identity`) apart from its identity:
+   * for callers that know the plan but not the image/weight hashes (bench/trust-probe.ts). */
+  findByPlanKey(planKey: string): CachedFeatures | undefined {
+    for (const [key, entry] of this.entries) {
+      const parsed = JSON.parse(key) as Record<string, unknown>;
+      delete parsed.identity;
+      parsed.identity = null;
+      if (JSON.stringify(parsed) === planKey) return entry.value;
+    }
+    return undefined;
   }
 
   get size(): number {

@@ -27,6 +27,9 @@ export interface ImageSource {
   /** Decode item i, downscaled so its longer side is at most `maxSide` (keeps memory bounded). May throw for a
    * corrupt file discovered late; the engine then skips it and reports it. */
   load(index: number, maxSide: number): Promise<DecodedImage>;
+  /** A hash of item i's encoded bytes, when the source can provide one cheaply (the persistent feature cache keys
+   * on it; sources without it are cached in memory only). */
+  contentHash?(index: number): Promise<string>;
 }
 
 export interface BackendSelection {
@@ -76,6 +79,9 @@ export interface RunPlanOptions {
   /** Trunk features shared across runs (hyperparameter trials): the cached path reads features from it when an
    * entry matches the plan's trunk/freeze/augmentation/dataset settings, and stores what it computes. */
   featureStore?: FeatureStore;
+  /** Use `featureStore` only for images whose content is hashed (feature-key.ts): a plain Run in the browser, where
+   * a local dataset may change between runs under the same id. */
+  contentKeyedFeaturesOnly?: boolean;
   /** Dataset/seed/epoch overrides, applied to the plan and to every tuning trial's plan (nodes/engine/overrides.ts). */
   overrides?: PlanOverrides;
   /** Plans a hyperparameter trial (needed for tuning plans): nodes/compiler/trial-plan.ts `planTrial` in Node, the

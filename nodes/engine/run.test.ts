@@ -111,15 +111,15 @@ describe('runPlan on the Node host', () => {
     for (const view of views) expect(view).not.toEqual(Array.from(unaugmented.trainViews[0].features));
   });
 
-  it('fine-tuning (first 4 layers frozen) runs full passes on CPU: trunk weights change, frozen ones stay bit-identical', async () => {
+  it('fine-tuning (first 4 layers frozen) runs full passes on WASM (Graft\'s convolution gradient kernels): trunk weights change, frozen ones stay bit-identical', async () => {
     const plan = testPlan({ model: 'tiny-cnn', datasetId: DATASET, epochs: 1 });
     plan.classifier.model.freeze = { mode: 'firstN', count: 4 }; // conv1, bn1, relu1, pool1; conv2 + bn2 train
-    plan.dataset.maxImagesPerClass = 10; // CPU convolution gradients are slow
+    plan.dataset.maxImagesPerClass = 10;
     plan.train.learningRate = 0.01;
     let trained: TrainedModel | null = null;
     const result = await runPlan(plan, host(), { onEvent: () => {}, onTrainedModel: (t) => (trained = t) });
     expect(result.path).toBe('full');
-    expect(result.backend).toBe('cpu');
+    expect(result.backend).toBe('wasm');
     expect(result.pathReason).toMatch(/trainable/);
 
     const original = await loadModelFrom(resolveModelLocation({ kind: 'catalog', id: 'tiny-cnn' }, { modelsDir }), { modelsDir });

@@ -26,7 +26,7 @@ import { choosePath } from './strategies/choose';
 import { fit } from './fit/loop';
 import { divergence, earlyStopping, nodeStatus, progress } from './fit/callbacks';
 import { emptyEvaluation, evaluateTest } from './evaluate';
-import { featureCacheKey } from './feature-store';
+import { runFeatureKey } from './feature-key';
 import { toRunError } from './errors';
 import { applyPlanOverrides } from './overrides';
 import { runTune } from './tune';
@@ -101,8 +101,12 @@ async function train(ctx: RunContext, host: EngineHost, options: RunPlanOptions,
   // trial whose trunk features are already stored has nothing to decode.
   const everyImage = [...data.train, ...data.validation, ...(options.skipEvaluation ? [] : data.test)];
   const loadStart = Date.now();
-  const featureKey = featureCacheKey(plan, { randomTrunk: options.randomTrunk, featureBackend: featureBackendChoice ?? backend });
-  const featuresStored = choice.path === 'cached' && options.featureStore?.has(featureKey) === true;
+  const featureKey = choice.path === 'cached' && options.featureStore
+    ? await runFeatureKey({ plan, source: data.source, indices: [...data.train, ...data.validation, ...data.test], trunk: trunk.trunk,
+      truncateAt: trunk.truncateAt, scaling: trunk.scaling, randomTrunk: options.randomTrunk, featureBackend: featureBackendChoice ?? backend,
+      contentKeyedOnly: options.contentKeyedFeaturesOnly })
+    : null;
+  const featuresStored = featureKey !== null && (await options.featureStore!.contains(featureKey.key));
   if (!featuresStored && pixels.bytesFor(everyImage.length) <= pixelBudget) {
     await pixels.preload(everyImage, (done) => ctx.progress('loading', done, everyImage.length, loadStart), () => ctx.checkCancelled());
   }
@@ -121,6 +125,7 @@ async function train(ctx: RunContext, host: EngineHost, options: RunPlanOptions,
     pixels,
     selection,
     augment,
+    featureKey,
     augmentRng: createRng(hashSeed(plan.dataset.augment?.seed ?? 0, plan.train.seed, 0xa6)),
     scalePixels: (x) => tf.tidy(() => tf.add(tf.mul(x, scale), offset)),
     compile: (model) => model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] }),
@@ -171,6 +176,7 @@ async function train(ctx: RunContext, host: EngineHost, options: RunPlanOptions,
     featureBackend: strategy.featureBackend,
     path: choice.path,
     pathReason: choice.reason + strategy.note,
+    featuresReused: strategy.featuresReused === true,
     epochs: fitted.epochs,
     keptEpoch: stopping.keptEpoch,
     trainMs,

@@ -98,7 +98,14 @@ export async function runTune(plan: Plan, host: EngineHost, options: TuneRunOpti
   const tuneNode = plan.nodeIds.train;
   const evaluateNode = plan.nodeIds.evaluate;
   const metric = tune.metric;
-  const store = options.shareFeatures === false ? null : (options.featureStore ?? new FeatureStore());
+  // contentKeyedFeaturesOnly (a plain browser Run): trials share features through a store of this search only, over
+  // the persistent backing, so a source without content hashes never reads features of an earlier search.
+  const store =
+    options.shareFeatures === false
+      ? null
+      : options.contentKeyedFeaturesOnly
+        ? new FeatureStore(undefined, options.featureStore?.backing)
+        : (options.featureStore ?? new FeatureStore());
 
   let configs: TrialConfig[];
   try {

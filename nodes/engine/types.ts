@@ -67,6 +67,8 @@ export interface RunResult {
   /** 'cached' = trunk features computed once, head trained on them; 'full' = forward passes every epoch. */
   path: 'cached' | 'full';
   pathReason: string;
+  /** Cached path: the trunk features came from the feature cache (an earlier run/trial), nothing was extracted. */
+  featuresReused?: boolean;
   epochs: EpochLog[];
   trainMs: number;
   totalMs: number;

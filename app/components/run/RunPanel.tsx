@@ -17,6 +17,7 @@ import { DataEfficiencyCard } from './views/DataEfficiencyCard';
 import { RepeatPanel } from './RepeatPanel';
 import { SharedModelCard } from './SharedModelCard';
 import { WebDemoButton } from './WebDemoButton';
+import { ClearFeatureCacheButton } from './ClearFeatureCacheButton';
 import { PHASE_LABEL, duration, overallProgress, pct } from './format';
 import styles from './run.module.css';
 
@@ -169,6 +170,8 @@ function ProgressHeader({ session }: { session: RunSession }) {
           )}
           {ips !== undefined && ips > 0 && <span className={styles.badgeSoft}>{ips.toFixed(ips < 10 ? 1 : 0)} images/s</span>}
           {result && <span className={styles.badgeSoft}>path: {result.path}</span>}
+          {result?.featuresReused && <span className={styles.badgeSoft} data-testid="features-reused">features reused from cache</span>}
+          <ClearFeatureCacheButton />
           <span className={styles.reason}>
             {result ? result.pathReason : ''} {b.reason}
             {b.adapter ? ` Adapter: ${b.adapter}.` : ''}

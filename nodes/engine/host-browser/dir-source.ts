@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { ImageSource } from '../host';
 import { RunError } from '../types';
 import { decodeBlob } from './decode';
+import { hashUrl } from './content-hash';
 
 const ListingSchema = z.object({
   id: z.string(),
@@ -50,5 +51,6 @@ export async function openDirDataset(name: string, origin: string, nodeId: strin
       if (!response.ok) throw new Error(`could not be downloaded (HTTP ${response.status})`);
       return decodeBlob(await response.blob(), maxSide);
     },
+    contentHash: (index) => hashUrl(urls[index]),
   };
 }

@@ -19,6 +19,7 @@ import { openSharedDataset } from './shared-source';
 import { rgbToDataUrl } from './decode';
 import { getUploadedModel } from './model-store';
 import { concatWeights } from './model-upload';
+import { gradientKernelsRegistered, registerGradientKernels } from '../kernels/register';
 
 const origin = self.location.origin;
 // Same-origin binaries (copied by scripts/copy-wasm.mjs) keep cross-origin isolation and work offline.
@@ -27,6 +28,8 @@ setWasmPaths(`${origin}/tfjs-wasm/`);
 // (process polyfill imports), so the stringified copy cannot run in a fresh worker. Use the SIMD single-thread
 // build, which works everywhere.
 tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+// tfjs-wasm has no convolution gradients; Graft's own let conv layers fine-tune on WASM (no GPU needed).
+registerGradientKernels('wasm');
 
 const ModelListSchema = z.array(
   z
@@ -179,7 +182,7 @@ async function probeCapabilities(): Promise<BackendCapabilities> {
   const caps: BackendCapabilities = {
     webgpu: { available: false, software: false },
     webgl: { available: false, software: false },
-    wasm: { available: typeof WebAssembly === 'object' },
+    wasm: { available: typeof WebAssembly === 'object', trainsConvolutions: gradientKernelsRegistered('wasm') },
   };
   const gpu = (self.navigator as Navigator & { gpu?: GPU }).gpu;
   if (!gpu) {

@@ -62,7 +62,9 @@ export type HelperRequest =
   | { type: 'predict-images'; requestId: string; images: ArrayBuffer[] }
   | ViewRequest
   | { type: 'pack-trained-model'; requestId: string; run: RunRecord }
-  | { type: 'load-trained-model'; requestId: string; bytes: Uint8Array };
+  | { type: 'load-trained-model'; requestId: string; bytes: Uint8Array }
+  /** "Clear feature cache": worker memory and IndexedDB. */
+  | { type: 'clear-feature-cache'; requestId: string };
 
 /** A trained-model share package (see nodes/engine/share/). */
 export interface PackedModel {
@@ -88,6 +90,7 @@ export interface HelperReplies extends ViewReplies {
   'predict-images': ImagePredictions;
   'pack-trained-model': PackedModel;
   'load-trained-model': TrainedModelSummary;
+  'clear-feature-cache': { cleared: true };
 }
 
 export type PageToWorker = WorkerRequest | HelperRequest;

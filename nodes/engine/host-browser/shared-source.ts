@@ -6,6 +6,7 @@ import type { DecodedImage, ImageSource } from '../host';
 import { RunError } from '../types';
 import { SharedManifestSchema, sharedClasses, sharedManifestPath } from '../../dataset/shared';
 import { decodeBlob } from './decode';
+import { hashUrl } from './content-hash';
 
 export type BlobDecoder = (blob: Blob, maxSide: number) => Promise<DecodedImage>;
 
@@ -58,5 +59,6 @@ export async function openSharedDataset(
       if (!response.ok) throw new Error(`could not be downloaded (HTTP ${response.status})`);
       return decode(await response.blob(), maxSide);
     },
+    contentHash: (index) => hashUrl(urls[index]),
   };
 }

@@ -26,6 +26,7 @@ import { buildLayerTable, formatShape } from './inspect';
 import { predictImages } from './predict-images';
 import { packKeptModel, loadSharedModel } from './trained-share';
 import { FeatureStore } from '../feature-store';
+import { IdbFeatureCache } from './feature-idb-cache';
 import { bitmapToRgb, rgbToDataUrl } from './decode';
 import { handleViewRequest, rememberRun, type ViewWorkerContext } from './views-worker';
 import type {
@@ -50,8 +51,9 @@ let runChain: Promise<void> = Promise.resolve();
 let trained: (TrainedModel & { trainedAt: number }) | null = null;
 /** Pretrained model the kept classifier was grafted on (the share package stores only what differs from it). */
 let trainedSource: ModelSource | null = null;
-/** Trunk features shared by runs that ask for it (repeats, re-runs on a split already seen). */
-const reusableFeatures = new FeatureStore(256 * 1024 * 1024);
+/** Trunk features kept across runs: in worker memory and IndexedDB (bounded, least recently used first). Every run
+ * reads it when its images are content-hashed; repeats also share features of sources without hashes. */
+const reusableFeatures = new FeatureStore(256 * 1024 * 1024, new IdbFeatureCache());
 
 scope.onmessage = (e: MessageEvent<PageToWorker>) => {
   const msg = e.data;
@@ -88,7 +90,8 @@ async function executeRun(msg: Extract<WorkerRequest, { type: 'run' }>, controll
         onEvent: emit,
         signal: controller.signal,
         randomTrunk,
-        featureStore: msg.options?.reuseFeatures ? reusableFeatures : undefined,
+        featureStore: reusableFeatures,
+        contentKeyedFeaturesOnly: !msg.options?.reuseFeatures,
         overrides: msg.options?.overrides,
         planTrial: plannerFromList(msg.options?.plannedTrials ?? []),
         onTrainedModel: (t) => {
@@ -203,6 +206,10 @@ async function handleHelper(msg: HelperRequest): Promise<void> {
         result = packed;
         break;
       }
+      case 'clear-feature-cache':
+        await reusableFeatures.clearAll();
+        result = { cleared: true };
+        break;
       case 'load-trained-model': {
         const loaded = await loadSharedModel(msg.bytes);
         trained?.model.dispose();

@@ -1,6 +1,6 @@
 /**
- * The plain-Node engine host (tests, CLI, bench): tfjs on WASM (fast forward passes) or CPU (the only Node backend
- * with every gradient kernel), models from folders or http(s), datasets from the built-in sets or class folders.
+ * The plain-Node engine host (tests, CLI, bench): tfjs on WASM (fast forward passes; conv layers train there with
+ * Graft's gradient kernels) or CPU, models from folders or http(s), datasets from the built-in sets or class folders.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,12 +15,14 @@ import { catalogEntry, isSafeModelId, type ModelFolderMeta } from '../../pretrai
 import { resolveDatasetId } from '../../dataset/folder-node';
 import { modelJsonProblem, parseGraftJson } from '../../pretrained-model/model-files';
 import { decideBackends, type BackendCapabilities } from '../backend-policy';
+import { decodeImageNative } from './native-decode';
+import { registerGradientKernels } from '../kernels/register';
 
 /** What Node offers the shared backend policy: no GPU backends (tfjs-node is not used), WASM and CPU. */
 const NODE_CAPABILITIES: BackendCapabilities = {
   webgpu: { available: false, software: false, problem: 'not available in Node' },
   webgl: { available: false, software: false, problem: 'not available in Node' },
-  wasm: { available: true },
+  wasm: { available: true, trainsConvolutions: true },
 };
 import { fileLoadHandler } from './tfjs-file-io';
 
@@ -41,6 +43,8 @@ function configureWasm(): void {
 // Importing tfjs-backend-wasm registers it as the highest-priority backend; point it at its binaries right away so a
 // plain `await tf.ready()` anywhere in this process works.
 configureWasm();
+// tfjs-wasm has no convolution gradients; with these, conv layers train on WASM (NODE_CAPABILITIES says so).
+registerGradientKernels('wasm');
 
 /** Initialise (once) and activate a backend. Returns false when it cannot run here. */
 export async function activateBackend(name: BackendName): Promise<boolean> {
@@ -236,6 +240,7 @@ export function createNodeHost(options: NodeHostOptions = {}): EngineHost {
       try {
         return await resolveDatasetId(datasetId, {
           datasetsDir: path.resolve(options.datasetsDir ?? process.env.DATASETS_DIR ?? './datasets'),
+          decode: decodeImageNative,
         });
       } catch (error) {
         throw new RunError((error as Error).message, 'dataset');

@@ -7,9 +7,10 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { augmentBatch, describeAugment } from '../../augment-data/augment';
 import { createRng, hashSeed } from '../../dataset/rng';
 import { lossAndAccuracy } from '../metrics';
-import { featureCacheKey, type FeatureRows } from '../feature-store';
+import type { FeatureRows } from '../feature-store';
 import { assembleClassifier, headOnFeatures } from '../model/head';
-import { INFERENCE_BATCH, concatFloat, oneHot, predictInBatches, type Strategy, type StrategyInput } from './common';
+import { INFERENCE_BATCH, oneHot, predictInBatches, type Strategy, type StrategyInput } from './common';
+import { extractFeatures } from './extract';
 
 export async function cachedFeatures(input: StrategyInput): Promise<Strategy> {
   const { ctx, host, options, data, trunk, head, pixels, selection, augment } = input;
@@ -17,8 +18,8 @@ export async function cachedFeatures(input: StrategyInput): Promise<Strategy> {
   const numClasses = data.labels.length;
   const featuresOn = selection.features ?? selection.train;
   const store = options.featureStore;
-  const storeKey = store ? featureCacheKey(plan, { randomTrunk: options.randomTrunk, featureBackend: featuresOn }) : null;
-  const stored = storeKey ? store!.get(storeKey) : undefined;
+  const storeKey = store ? input.featureKey : null;
+  const stored = storeKey ? (storeKey.persistent ? await store!.lookup(storeKey.key) : store!.get(storeKey.key)) : undefined;
   await host.useBackend(featuresOn);
   const views = augment ? Math.max(1, Math.floor(augment.cachedViews || 1)) : 1;
   const note = augment
@@ -34,43 +35,35 @@ export async function cachedFeatures(input: StrategyInput): Promise<Strategy> {
   const featureStart = Date.now();
   const featureDim = head.featureDim;
   const extract = async (indices: number[], augmentView: boolean): Promise<FeatureRows> => {
-    const chunks: Float32Array[] = [];
-    const kept: number[] = [];
-    for (let from = 0; from < indices.length; from += INFERENCE_BATCH) {
-      await ctx.pollCancelled();
-      const batch = await pixels.batch(indices.slice(from, from + INFERENCE_BATCH));
-      if (batch.pixels) {
-        const raw = batch.pixels;
-        const features = tf.tidy(() => {
-          const x = augmentView && augment ? augmentBatch(tf, raw, augment, input.augmentRng) : raw;
-          const f = trunk.trunk.predict(input.scalePixels(x)) as tfjs.Tensor;
-          return head.pooling ? (head.pooling.apply(f) as tfjs.Tensor) : f;
-        });
-        raw.dispose();
-        chunks.push((await features.data()) as Float32Array);
-        features.dispose();
-        kept.push(...batch.kept);
-      }
-      doneImages += Math.min(INFERENCE_BATCH, indices.length - from);
-      ctx.progress('features', doneImages, totalImages, featureStart);
-    }
-    return { features: concatFloat(chunks), kept };
+    const before = doneImages;
+    return extractFeatures({
+      tf,
+      pixels,
+      indices,
+      batchSize: INFERENCE_BATCH,
+      forward: (raw) => {
+        const x = augmentView && augment ? augmentBatch(tf, raw, augment, input.augmentRng) : raw;
+        const f = trunk.trunk.predict(input.scalePixels(x)) as tfjs.Tensor;
+        return head.pooling ? (head.pooling.apply(f) as tfjs.Tensor) : f;
+      },
+      checkCancelled: () => ctx.pollCancelled(),
+      onProgress: (done) => {
+        doneImages = before + done;
+        ctx.progress('features', doneImages, totalImages, featureStart);
+      },
+    });
   };
 
   const reuse = stored && stored.featureDim === featureDim ? stored : undefined;
-  if (reuse) ctx.status('Reusing the trunk features computed by an earlier trial.');
+  if (reuse) ctx.status('Trunk features reused from cache: nothing to extract.');
   const trainViews: FeatureRows[] = reuse ? reuse.trainViews : [];
   if (!reuse) for (let v = 0; v < views; v++) trainViews.push(await extract(data.train, augment !== null));
   const validation = reuse ? reuse.validation : await extract(data.validation, false);
   const test = options.skipEvaluation ? { features: new Float32Array(0), kept: [] } : (reuse?.test ?? (await extract(data.test, false)));
   if (storeKey && (!reuse || (!reuse.test && !options.skipEvaluation))) {
-    store!.set(storeKey, {
-      featureDim,
-      trainViews,
-      validation,
-      test: options.skipEvaluation ? null : test,
-      featureBackend: selection.features,
-    });
+    const entry = { featureDim, trainViews, validation, test: options.skipEvaluation ? null : test, featureBackend: selection.features };
+    if (storeKey.persistent) await store!.save(storeKey.key, entry);
+    else store!.set(storeKey.key, entry);
   }
   if (augmentNode) ctx.setNode(augmentNode, 'done');
   pixels.clear(); // features are all the head needs from here on
@@ -92,7 +85,8 @@ export async function cachedFeatures(input: StrategyInput): Promise<Strategy> {
 
   return {
     model,
-    note,
+    note: note + (reuse ? ' Trunk features reused from cache (nothing extracted).' : ''),
+    featuresReused: reuse !== undefined,
     featureBackend: selection.features,
     batches: {
       count: trainKept.length,

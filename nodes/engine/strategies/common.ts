@@ -30,6 +30,9 @@ export interface StrategyInput {
   /** Raw 0..255 pixels → the trunk's input range. */
   scalePixels(x: tfjs.Tensor): tfjs.Tensor;
   augment: AugmentPlan | null;
+  /** Key of this run's trunk features in options.featureStore (null without a store); `persistent` = the images'
+   * content is known, so the entry may also go to the store's persistent backing (feature-key.ts). */
+  featureKey: { key: string; persistent: boolean } | null;
   /** The augmentation's random stream (seeded from the augment seed and the training seed). */
   augmentRng: Rng;
   /** Compile settings shared by both strategies (the optimizer comes from rules/optimizer.ts). */
@@ -48,6 +51,8 @@ export interface Strategy {
   /** Added to the result's pathReason (what augmentation did on this path). */
   note: string;
   featureBackend: BackendName | null;
+  /** The trunk features came from the feature cache (no extraction ran). */
+  featuresReused?: boolean;
 }
 
 export async function predictInBatches(

@@ -359,7 +359,7 @@ describe('hyperparameter tune', () => {
       { nodeId: 'head', param: 'dropout', values: [0.2] },
     ]);
     expect(errorsOf(compileGraph(dup))).toEqual([expect.objectContaining({ message: expect.stringMatching(/already in the search space/) })]);
-    const noVal = tuneGraph([{ nodeId: 'head', param: 'dropout', values: [0.1] }], { validationSplit: 0 });
+    const noVal = tuneGraph([{ nodeId: 'head', param: 'dropout', values: [0.1] }], { validationSplit: 0, earlyStoppingPatience: 0 });
     expect(errorsOf(compileGraph(noVal))).toEqual([{ nodeId: 'tune', param: 'validationSplit', message: expect.stringMatching(/validation split/) }]);
   });
 

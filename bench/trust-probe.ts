@@ -44,15 +44,19 @@ function basePlan(): Plan {
 /** Head/training variants evaluated on the same splits and the same cached trunk features as the template. */
 const VARIANTS: Record<string, (p: Plan) => void> = {
   template: () => {},
-  'linear head + early stopping': (p) => {
-    p.classifier.head = { ...p.classifier.head, hiddenLayers: 0, dropout: 0.2 };
-    p.train.epochs = 40;
-    p.train.earlyStoppingPatience = 5;
+  // The defaults before early stopping was on by default (kept to show what changed).
+  'previous defaults (20 epochs, no early stopping)': (p) => {
+    p.train.epochs = 20;
+    p.train.earlyStoppingPatience = 0;
   },
-  'hidden 64, dropout 0.5 + early stopping': (p) => {
+  'template, linear head': (p) => {
+    p.classifier.head = { ...p.classifier.head, hiddenLayers: 0 };
+  },
+  'template, dropout 0.5': (p) => {
     p.classifier.head = { ...p.classifier.head, dropout: 0.5 };
-    p.train.epochs = 40;
-    p.train.earlyStoppingPatience = 5;
+  },
+  'template, patience 10': (p) => {
+    p.train.earlyStoppingPatience = 10;
   },
 };
 const variantNames = opt('variants', Object.keys(VARIANTS).join(',')).split(',');

@@ -36,9 +36,9 @@ describe('templates compile', () => {
       learningRate: 0.001,
       momentum: 0.9,
       batchSize: 16,
-      epochs: 20,
+      epochs: 50,
       validationSplit: 0.15, // from the Dataset node
-      earlyStoppingPatience: 0,
+      earlyStoppingPatience: 5,
       seed: 1,
       backend: 'auto',
       featureCache: 'auto',
@@ -361,6 +361,7 @@ describe('hyperparameter tune', () => {
     expect(errorsOf(compileGraph(dup))).toEqual([expect.objectContaining({ message: expect.stringMatching(/already in the search space/) })]);
     const noVal = tuneGraph([{ nodeId: 'head', param: 'dropout', values: [0.1] }]);
     byId(noVal, 'dataset').params.validationSplit = 0;
+    byId(noVal, 'train').params.earlyStoppingPatience = 0; // early stopping has its own validation-split error
     expect(errorsOf(compileGraph(noVal))).toEqual([expect.objectContaining({ nodeId: 'tune', message: expect.stringMatching(/validation split: set it above 0 on the Dataset node/) })]);
   });
 

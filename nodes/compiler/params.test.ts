@@ -45,7 +45,7 @@ describe('paramFields', () => {
 describe('parseNodeParams', () => {
   it('keeps valid values, replaces invalid ones by defaults and reports each', () => {
     const r = parseNodeParams(trainNode, { learningRate: 0.5, epochs: 0, optimizer: 'lion', batchSize: '32', extra: 1 });
-    expect(r.params).toMatchObject({ learningRate: 0.5, epochs: 20, optimizer: 'adam', batchSize: 32 });
+    expect(r.params).toMatchObject({ learningRate: 0.5, epochs: 50, optimizer: 'adam', batchSize: 32 });
     expect(r.params).not.toHaveProperty('extra');
     expect(r.errors).toEqual([
       { param: 'optimizer', message: 'Optimizer must be one of: adam, sgd, rmsprop.' },

@@ -43,3 +43,18 @@ describe('templates', () => {
     expect(parsed.ok && compileGraph(parsed.graph).ok).toBe(true);
   });
 });
+
+describe('saved graphs keep their values when defaults change', () => {
+  it('a graph saved with the pre-early-stopping defaults (20 epochs, patience 0) still trains that way', () => {
+    const saved = pipelineTemplate();
+    for (const n of saved.nodes) if (n.type === 'train') n.params = { ...n.params, epochs: 20, earlyStoppingPatience: 0 };
+    const parsed = parseGraphFile(serializeGraph(saved));
+    if (!parsed.ok) throw new Error('saved graph does not parse');
+    const compiled = compileGraph(parsed.graph);
+    if (!compiled.ok) throw new Error('saved graph does not compile');
+    expect(compiled.plan.train).toMatchObject({ epochs: 20, earlyStoppingPatience: 0 });
+    // …while a new template gets the current defaults.
+    const fresh = compileGraph(pipelineTemplate());
+    expect(fresh.ok && fresh.plan.train).toMatchObject({ epochs: 50, earlyStoppingPatience: 5 });
+  });
+});

@@ -24,11 +24,12 @@ export const trainParamsShape = {
     title: 'Batch size',
     description: 'Images per weight update. Larger batches are faster per epoch and smoother; smaller ones add helpful noise and use less memory.',
   }),
-  epochs: z.number().int().min(1).max(500).default(20).meta({
+  epochs: z.number().int().min(1).max(500).default(50).meta({
     title: 'Epochs',
-    description: 'How many times training goes through all training images.',
+    description:
+      'How many times training goes through all training images (at most, when early stopping is on: it usually ends sooner).',
   }),
-  earlyStoppingPatience: z.number().int().min(0).max(100).default(0).meta({
+  earlyStoppingPatience: z.number().int().min(0).max(100).default(5).meta({
     title: 'Early stopping patience',
     description:
       'Stop when the validation loss has not improved for this many epochs in a row and keep the best weights (0 = off). Prevents training on into overfitting. Needs a validation split (set on the Dataset node).',

@@ -22,6 +22,8 @@ interface RememberedRun {
   runId: string;
   plan: Plan;
   predictions: TestPrediction[];
+  /** The epoch whose weights the run kept (early stopping), for the data-efficiency curve. */
+  keptEpoch?: number;
 }
 
 export interface ViewWorkerContext {
@@ -39,8 +41,8 @@ const controllers = new Map<string, AbortController>();
 const sweepCache = new Map<string, SweepActivations>();
 
 /** Called by worker.ts after a successful main run (its trained model is already kept). */
-export function rememberRun(runId: string, plan: Plan, predictions: TestPrediction[]): void {
-  last = { runId, plan, predictions };
+export function rememberRun(runId: string, plan: Plan, predictions: TestPrediction[], keptEpoch?: number): void {
+  last = { runId, plan, predictions, keptEpoch };
   session?.value.dispose();
   session = null;
 }
@@ -58,6 +60,7 @@ async function sessionFor(runId: string, ctx: ViewWorkerContext): Promise<ViewSe
     source,
     trained,
     predictions: last.predictions,
+    keptEpoch: last.keptEpoch,
     loadModel: (s) => loadLayersModelFrom(s, null),
   });
   session = { runId, model: trained, value };

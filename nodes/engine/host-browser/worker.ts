@@ -104,7 +104,7 @@ async function executeRun(msg: Extract<WorkerRequest, { type: 'run' }>, controll
           trainedSource = plan.classifier.model.source;
         },
       });
-      if (!randomTrunk && trained) rememberRun(runId, plan, result.evaluation.predictions ?? []);
+      if (!randomTrunk && trained) rememberRun(runId, plan, result.evaluation.predictions ?? [], result.keptEpoch);
       emit({ type: 'done', result });
     } catch (e) {
       const err = e as Error;

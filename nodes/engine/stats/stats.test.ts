@@ -63,6 +63,31 @@ describe('bootstrap interval of the accuracy difference', () => {
     expect(ci.low).toBeCloseTo(d - 1.96 * se, 2);
     expect(ci.high).toBeCloseTo(d + 1.96 * se, 2);
   });
+  it('matches the exact bootstrap distribution (all multinomial resamples enumerated) on a small sample', () => {
+    // 20 images: 6 only-B right (+1), 2 only-A right (−1), 12 ties. A resample's sum is (#+1) − (#−1) with counts
+    // ~ Multinomial(20; 0.3, 0.1, 0.6); exact CDF: P(≤ −0.10) = 0.0201, P(≤ −0.05) = 0.0465, P(≤ 0.40) = 0.9549,
+    // P(≤ 0.45) = 0.9811 (checked with Python fractions), so the exact 2.5%/97.5% percentiles are −0.05 and 0.45.
+    const n = 20;
+    const { a, b } = make(n, (i) => (i < 6 ? [false, true] : i < 8 ? [true, false] : [true, true]));
+    const logFact = (k: number): number => (k <= 1 ? 0 : Math.log(k) + logFact(k - 1));
+    const cdf = new Map<number, number>();
+    for (let plus = 0; plus <= n; plus++) {
+      for (let minus = 0; plus + minus <= n; minus++) {
+        const ties = n - plus - minus;
+        const logP = logFact(n) - logFact(plus) - logFact(minus) - logFact(ties) + plus * Math.log(0.3) + minus * Math.log(0.1) + ties * Math.log(0.6);
+        cdf.set(plus - minus, (cdf.get(plus - minus) ?? 0) + Math.exp(logP));
+      }
+    }
+    let acc = 0;
+    const exact: Array<[number, number]> = [...cdf.keys()].sort((x, y) => x - y).map((s) => [s / n, (acc += cdf.get(s)!)]);
+    const percentile = (q: number) => exact.find(([, c]) => c >= q)![0];
+    expect(percentile(0.025)).toBeCloseTo(-0.05, 12);
+    expect(percentile(0.975)).toBeCloseTo(0.45, 12);
+    const ci = bootstrapAccuracyDifference(a, b, { resamples: 20_000, seed: 11 });
+    expect(ci.estimate).toBeCloseTo(0.2, 12);
+    expect(ci.low).toBeCloseTo(percentile(0.025), 12);
+    expect(ci.high).toBeCloseTo(percentile(0.975), 12);
+  });
   it('is reproducible for a seed and collapses to 0 for identical runs', () => {
     const { a, b } = make(72, (i) => [i % 3 !== 0, i % 4 !== 0]);
     expect(bootstrapAccuracyDifference(a, b, { seed: 9 })).toEqual(bootstrapAccuracyDifference(a, b, { seed: 9 }));

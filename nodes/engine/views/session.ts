@@ -55,6 +55,9 @@ export interface ViewSessionInput {
   trained: TrainedModel;
   predictions: TestPrediction[];
   loadModel(source: ModelSource): Promise<tfjs.LayersModel>;
+  /** The epoch whose weights the run kept (RunResult.keptEpoch): with early stopping the run trained that long, not
+   * the Train node's epoch ceiling, so the data-efficiency curve trains its heads as long. */
+  keptEpoch?: number;
 }
 
 export class ViewSession {
@@ -285,7 +288,7 @@ export class ViewSession {
       testLabels: pooled.testItems.map((i) => this.run.source.items[i].label),
       numClasses: this.numClasses,
       head: { hiddenLayers: head.hiddenLayers, hiddenUnits: head.hiddenUnits, activation: head.activation, dropout: head.dropout },
-      training: { learningRate: t.learningRate, batchSize: t.batchSize, epochs: t.epochs, seed: t.seed },
+      training: { learningRate: t.learningRate, batchSize: t.batchSize, epochs: this.run.keptEpoch || t.epochs, seed: t.seed },
       signal,
       onProgress,
     });

@@ -69,6 +69,7 @@ describe.each(engines)('$title', ({ engine, skip }) => {
       ],
       'graph.update': [{ id: ana.graphId, editToken: ana.editToken, baseVersion: 1, graph: sampleGraph('edited') }, { id: a.starter.id, editToken: guess, baseVersion: 1, graph: sampleGraph() }],
       'graph.fork': [{ id: a.starter.id }, { id: ben.graphId }, { id: a.id }],
+      'graph.version': [{ id: ana.graphId, version: 1 }, { id: a.starter.id, version: 1 }],
       'graph.history': [{ id: ana.graphId }, { id: a.starter.id }],
       'graph.restore': [{ id: ana.graphId, editToken: ana.editToken, version: 1 }],
       'graph.listMine': [{ graphs: [{ id: ana.graphId, editToken: ana.editToken }, { id: a.starter.id, editToken: guess }] }],

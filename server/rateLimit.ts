@@ -1,5 +1,17 @@
-/** In-memory token bucket per client key (IP). Good enough for one process; resets on restart. */
-export class TokenBucketLimiter {
+/** Token buckets per client key (IP): `take` answers 0 when allowed, else the seconds to wait. */
+export interface RateLimiter {
+  /** Takes `cost` tokens; resolves to seconds to wait when they are not there (0 = allowed). */
+  take(key: string, cost?: number): Promise<number>;
+}
+
+/** Seconds until `missing` tokens have refilled (at least 1; 60 when the bucket never refills). */
+export function waitSeconds(missing: number, refillPerSecond: number): number {
+  if (refillPerSecond <= 0) return 60;
+  return Math.max(1, Math.ceil(missing / refillPerSecond));
+}
+
+/** In-process buckets: right for one process (PGlite — one server per DATA_DIR); PostgreSQL uses DbTokenBucketLimiter. */
+export class TokenBucketLimiter implements RateLimiter {
   private buckets = new Map<string, { tokens: number; updatedMs: number }>();
 
   constructor(
@@ -8,8 +20,11 @@ export class TokenBucketLimiter {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Takes one token; returns seconds to wait when none is left (0 when allowed). */
-  take(key: string): number {
+  async take(key: string, cost = 1): Promise<number> {
+    return this.takeNow(key, cost);
+  }
+
+  takeNow(key: string, cost = 1): number {
     if (this.capacity <= 0) return 0; // disabled
     const t = this.now();
     const bucket = this.buckets.get(key) ?? { tokens: this.capacity, updatedMs: t };
@@ -17,12 +32,11 @@ export class TokenBucketLimiter {
     bucket.updatedMs = t;
     this.buckets.set(key, bucket);
     if (this.buckets.size > 50_000) this.evictFull();
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
+    if (bucket.tokens >= cost) {
+      bucket.tokens -= cost;
       return 0;
     }
-    if (this.refillPerSecond <= 0) return Infinity;
-    return Math.ceil((1 - bucket.tokens) / this.refillPerSecond);
+    return waitSeconds(cost - bucket.tokens, this.refillPerSecond);
   }
 
   /** Drop buckets that have refilled completely (they carry no state). */

@@ -5,10 +5,12 @@
 import { createApiHandler } from './http/handler';
 import { createNodeServer } from './http/nodeServer';
 import { getDatabase } from './db';
+import { loadConfig } from './config';
 
 async function main() {
   const db = await getDatabase(); // open + migrate before accepting requests
-  const server = createNodeServer(createApiHandler({ db }));
+  const config = loadConfig();
+  const server = createNodeServer(createApiHandler({ db, config }), config);
   const port = Number(process.env.PORT ?? 3199);
   server.listen(port, '127.0.0.1', () => {
     const addr = server.address();

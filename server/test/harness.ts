@@ -43,7 +43,8 @@ export async function startTestServer(engine: Engine, configOverrides: Partial<S
     db = await openDatabase({ databaseUrl: postgresUrl });
     await resetPostgres(db);
   }
-  const config: ServerConfig = { ...loadConfig(), trustProxy: true, ...configOverrides };
+  // Tests name their client with X-Forwarded-For: trust exactly one proxy hop (the test itself).
+  const config: ServerConfig = { ...loadConfig(), trustProxy: { kind: 'hops', hops: 1 }, ...configOverrides };
   const server = createNodeServer(createApiHandler({ db, config }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -12,7 +12,7 @@ import {
 } from '../schemas';
 import * as graphs from '../repo/graphs';
 import * as datasets from '../repo/datasets';
-import { publicProcedure, router, writeProcedure } from './init';
+import { publicProcedure, router, spendImageBudget, writeProcedure } from './init';
 import { assignmentRouter } from './assignments';
 
 const graphRouter = router({
@@ -36,6 +36,11 @@ const graphRouter = router({
       }),
     )
     .mutation(({ ctx, input }) => graphs.forkGraph(ctx.db, input.id, input.version, input.graph)),
+
+  /** One stored version, nothing that changes later (no head, no results): cacheable forever (immutable). */
+  version: publicProcedure
+    .input(z.object({ id: GraphIdSchema, version: VersionSchema }))
+    .query(({ ctx, input }) => graphs.getVersion(ctx.db, input.id, input.version)),
 
   history: publicProcedure.input(z.object({ id: GraphIdSchema })).query(({ ctx, input }) => graphs.listHistory(ctx.db, input.id)),
 
@@ -62,14 +67,15 @@ function decodeBase64Image(data: string, fileName: string): Uint8Array {
 
 const datasetRouter = router({
   /** Upload a small dataset as base64 images (the body limit for this call is GRAFT_MAX_DATASET_BYTES, not 1 MB). */
-  upload: writeProcedure.input(DatasetUploadSchema).mutation(({ ctx, input }) =>
-    datasets.createSharedDataset(
+  upload: writeProcedure.input(DatasetUploadSchema).mutation(({ ctx, input }) => {
+    spendImageBudget(ctx, input.images);
+    return datasets.createSharedDataset(
       ctx.db,
       ctx.config,
       input.name,
       input.images.map((img) => ({ label: img.label, fileName: img.fileName, bytes: decodeBase64Image(img.data, img.fileName) })),
-    ),
-  ),
+    );
+  }),
   /** The caps an upload must respect, so the browser can check (and shrink images) before sending. */
   limits: publicProcedure.query(({ ctx }) => ({
     maxDatasetBytes: ctx.config.maxDatasetBytes,

@@ -82,6 +82,11 @@ async function main() {
   process.env.NODE_ENV ??= 'production';
   const secret = randomBytes(24).toString('base64url');
   process.env[SOCKET_STAMP_ENV] = secret; // read by the route handlers in this process
+  if (!process.env.DATABASE_URL?.trim()) {
+    // One server per embedded-database folder: refuse to start (naming the holder) before Next even loads.
+    const { acquireDataDirLock } = await import('./db/dataDirLock.mjs');
+    acquireDataDirLock(process.env.PGLITE_DIR?.trim() || path.resolve(process.env.DATA_DIR?.trim() || './data', 'pglite'));
+  }
   const { default: next } = await import('next');
   const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
   const port = Number(process.env.PORT || 3000);
@@ -102,7 +107,7 @@ async function main() {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   main().catch((err) => {
-    console.error(err);
+    console.error(err?.name === 'Error' && /data folder/.test(err.message) ? `[graft] ${err.message}` : err);
     process.exit(1);
   });
 }

@@ -6,6 +6,7 @@ import { createApiHandler } from './http/handler';
 import { createNodeServer } from './http/nodeServer';
 import { getDatabase } from './db';
 import { loadConfig } from './config';
+import { DataDirLockedError } from './db/dataDirLock.mjs';
 
 async function main() {
   const db = await getDatabase(); // open + migrate before accepting requests
@@ -22,6 +23,7 @@ async function main() {
 }
 
 main().catch((err) => {
-  console.error(err);
+  // A held data folder is an operator's situation, not a crash: print just the message.
+  console.error(err instanceof DataDirLockedError ? `[graft] ${err.message}` : err);
   process.exit(1);
 });

@@ -61,6 +61,8 @@ export function createApiHandler(opts: ApiHandlerOptions = {}): ApiHandler {
       }
       return json(404, { error: 'Not found' });
     } catch (err) {
+      // The client went away mid-body (or was cut off by the request timeout): nobody to answer, nothing broke.
+      if ((err as { code?: string })?.code === 'ECONNRESET' || (err as Error)?.message === 'aborted') return json(400, { error: 'Request aborted.' });
       console.error('[graft] request failed:', err);
       return json(500, { error: 'Internal server error.' });
     }

@@ -10,7 +10,8 @@ export interface NodeServerOptions {
 }
 
 export function createNodeServer(handler: ApiHandler, opts: NodeServerOptions = {}): http.Server {
-  const server = http.createServer(nodeListener(handler, 'socket'));
+  // Timeouts are enforced by a periodic sweep (Node default: every 30 s); 1 s keeps them close to what they say.
+  const server = http.createServer({ connectionsCheckingInterval: 1000 }, nodeListener(handler, 'socket'));
   server.headersTimeout = (opts.headersTimeoutSeconds ?? 20) * 1000;
   server.requestTimeout = (opts.requestTimeoutSeconds ?? 120) * 1000;
   return server;

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import type { Database } from '../db';
 import type { ServerConfig } from '../config';
+import { assertImageSide } from './imageHeader';
 
 export interface SharedImageInput {
   label: string;
@@ -42,6 +43,7 @@ export async function createSharedDataset(db: Database, config: ServerConfig, na
     total += img.bytes.length;
     const mime = sniffImageMime(img.bytes);
     if (!mime) throw new TRPCError({ code: 'BAD_REQUEST', message: `"${img.fileName}" (image ${index + 1}) is not a PNG or JPEG file.` });
+    assertImageSide(img.bytes, config.maxImageSide, `"${img.fileName}" (image ${index + 1})`);
     return { ...img, mime, index };
   });
   if (total > config.maxDatasetBytes) {

@@ -133,6 +133,19 @@ export const MIGRATIONS: Migration[] = [
       )
     `,
   },
+  {
+    id: 130,
+    name: 'rate-limit buckets shared by every server instance',
+    // UNLOGGED: no WAL/fsync per request (a crash just refills the buckets, which is harmless).
+    sql: `
+      CREATE UNLOGGED TABLE rate_limit_buckets (
+        bucket     text PRIMARY KEY,
+        tokens     double precision NOT NULL,
+        updated_ms double precision NOT NULL,
+        allowed    boolean NOT NULL
+      )
+    `,
+  },
 ];
 
 /** Arbitrary constant key for pg_advisory_xact_lock ("graft" in ASCII). */

@@ -9,7 +9,7 @@
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { loadConfig, type ServerConfig } from '../config';
 import { getDatabase, type Database } from '../db';
-import { TokenBucketLimiter, type RateLimiter } from '../rateLimit';
+import { limiterFor, type RateLimiter } from '../rateLimit';
 import { appRouter } from '../trpc/router';
 import { GraftErrorCause } from '../trpc/init';
 import { getSharedDatasetImage, getSharedDatasetManifest, sniffImageMime } from '../repo/datasets';
@@ -37,8 +37,9 @@ export type ApiHandler = (req: Request, info?: RequestInfo) => Promise<Response>
 export function createApiHandler(opts: ApiHandlerOptions = {}): ApiHandler {
   const config = opts.config ?? loadConfig();
   const dbPromise = Promise.resolve(opts.db ?? getDatabase());
-  const writeLimiter = opts.writeLimiter ?? new TokenBucketLimiter(config.rateLimitBurst, config.rateLimitPerSecond);
-  const readLimiter = opts.readLimiter ?? new TokenBucketLimiter(config.readRateLimitBurst, config.readRateLimitPerSecond);
+  // PostgreSQL: buckets in the database, shared by every instance; PGlite: in memory (one server per DATA_DIR).
+  const writeLimiter = opts.writeLimiter ?? limiterFor(() => dbPromise, 'write', config.rateLimitBurst, config.rateLimitPerSecond);
+  const readLimiter = opts.readLimiter ?? limiterFor(() => dbPromise, 'read', config.readRateLimitBurst, config.readRateLimitPerSecond);
 
   return async (req, info = {}) => {
     const url = new URL(req.url);
@@ -218,16 +219,19 @@ async function readBodyWithLimit(req: Request, limit: number): Promise<Uint8Arra
   return out;
 }
 
-// The Next.js route handlers share one rate limiter per process (globalThis survives dev reloads; the
-// handler itself is per module instance so edited code takes effect).
-const globalForLimiter = globalThis as unknown as { __graftWriteLimiter?: RateLimiter; __graftReadLimiter?: RateLimiter };
+// The Next.js route handlers (one module instance per route bundle) share one set of limiters per process
+// through globalThis; the handler itself is per module instance so edited code takes effect in dev.
+const globalForLimiter = globalThis as unknown as { __graftLimiters?: { write: RateLimiter; read: RateLimiter } };
 let processHandler: ApiHandler | undefined;
 export function getProcessApiHandler(): ApiHandler {
   if (!processHandler) {
     const config = loadConfig();
-    globalForLimiter.__graftWriteLimiter ??= new TokenBucketLimiter(config.rateLimitBurst, config.rateLimitPerSecond);
-    globalForLimiter.__graftReadLimiter ??= new TokenBucketLimiter(config.readRateLimitBurst, config.readRateLimitPerSecond);
-    processHandler = createApiHandler({ config, writeLimiter: globalForLimiter.__graftWriteLimiter, readLimiter: globalForLimiter.__graftReadLimiter });
+    globalForLimiter.__graftLimiters ??= {
+      write: limiterFor(getDatabase, 'write', config.rateLimitBurst, config.rateLimitPerSecond),
+      read: limiterFor(getDatabase, 'read', config.readRateLimitBurst, config.readRateLimitPerSecond),
+    };
+    const { write, read } = globalForLimiter.__graftLimiters;
+    processHandler = createApiHandler({ config, writeLimiter: write, readLimiter: read });
   }
   return processHandler;
 }

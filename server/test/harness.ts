@@ -29,7 +29,7 @@ export const postgresUrl = process.env.TEST_DATABASE_URL?.trim() || null;
 
 /** Each PostgreSQL test server gets its own fresh schema-less database state by truncating tables. */
 async function resetPostgres(db: Database) {
-  await db.query('TRUNCATE graphs, graph_versions, run_results, shared_datasets, shared_dataset_images, assignments CASCADE');
+  await db.query('TRUNCATE graphs, graph_versions, run_results, shared_datasets, shared_dataset_images, assignments, rate_limit_buckets CASCADE');
 }
 
 export async function startTestServer(engine: Engine, configOverrides: Partial<ServerConfig> = {}): Promise<TestServer> {

@@ -134,6 +134,7 @@ describe.each(engines)('fuzz: $title', ({ engine, skip }) => {
     const st = await s.client.assignment.join.mutate({ id: a.id, displayName: 'Fuzz' });
     const ds = await s.client.dataset.upload.mutate({ name: 'fuzz', images: [{ label: 'a', fileName: 'a.png', data: tinyPng(1).toString('base64') }] });
     const own = { id: a.id, studentToken: st.studentToken };
+    const session = await s.client.dataset.uploadStart.mutate({ name: 'fuzz session' });
     const png = tinyPng(7).toString('base64');
     const results = { accuracy: 0.5, labels: ['cat', 'dog'], perClass: [{ label: 'cat', precision: 1, recall: 1, f1: 1, support: 1 }], confusionMatrix: [[1, 0], [0, 1]], backend: 'cpu', epochs: [{ epoch: 1, loss: 1, accuracy: 0.5, valLoss: null, valAccuracy: null, ms: 3 }] };
     seeds = {
@@ -147,6 +148,9 @@ describe.each(engines)('fuzz: $title', ({ engine, skip }) => {
       'graph.listMine': [{ graphs: [{ id: g.id, editToken: g.editToken }] }],
       'graph.attachResults': [{ id: g.id, editToken: g.editToken, version: 1, results }],
       'dataset.upload': [{ name: 'x', images: [{ label: 'a', fileName: 'a.png', data: png }] }],
+      'dataset.uploadStart': [{ name: 'chunked' }],
+      'dataset.uploadImages': [{ uploadId: session.uploadId, uploadToken: session.uploadToken, images: [{ label: 'a', fileName: 'a.png', data: png }] }],
+      'dataset.uploadFinish': [{ uploadId: session.uploadId, uploadToken: session.uploadToken }],
       'dataset.limits': [undefined],
       'dataset.get': [{ id: ds.id }],
       'assignment.create': [{ title: 'T', instructions: 'i', starterGraphId: g.id, starterVersion: 1, trainingDatasetId: 'builtin:shapes-target' }],

@@ -144,7 +144,8 @@ export const MIGRATIONS: Migration[] = [
         updated_ms double precision NOT NULL,
         allowed    boolean NOT NULL
       );
-      ALTER TABLE shared_datasets ADD COLUMN complete boolean NOT NULL DEFAULT true
+      ALTER TABLE shared_datasets ADD COLUMN complete boolean NOT NULL DEFAULT true;
+      ALTER TABLE shared_datasets ADD COLUMN upload_token_hash text
     `,
   },
 ];

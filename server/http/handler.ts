@@ -71,9 +71,14 @@ export function createApiHandler(opts: ApiHandlerOptions = {}): ApiHandler {
 
   async function handleTrpc(req: Request, url: URL, clientIp: string): Promise<Response> {
     const procedures = url.pathname.replace(/^\/api\/trpc\/?/, '').split(',');
-    const isDatasetUpload = procedures.length > 0 && procedures.every((p) => p === 'dataset.upload');
-    // base64 inflates by 4/3; leave room for JSON around it.
-    const limit = isDatasetUpload ? Math.ceil(config.maxDatasetBytes * 1.4) + 64 * 1024 : config.maxBodyBytes;
+    const only = (name: string) => procedures.length > 0 && procedures.every((p) => p === name);
+    // base64 inflates by 4/3; leave room for JSON around it. A chunk of a session upload carries at most one
+    // image's cap; the one-shot dataset.upload (kept for older clients) the whole dataset.
+    const limit = only('dataset.upload')
+      ? Math.ceil(config.maxDatasetBytes * 1.4) + 64 * 1024
+      : only('dataset.uploadImages') && procedures.length === 1
+        ? Math.max(config.maxBodyBytes, Math.ceil(config.maxImageBytes * 1.4) + 64 * 1024)
+        : config.maxBodyBytes;
 
     let forwarded: Request = req;
     let rejectedBody: { limitBytes: number } | undefined;

@@ -27,6 +27,20 @@ export function sniffImageMime(bytes: Uint8Array): 'image/png' | 'image/jpeg' | 
   return null;
 }
 
+/** Per-image checks: size cap, PNG/JPEG by its bytes, header dimensions capped. */
+export function prepareSharedImage(img: SharedImageInput, index: number, config: ServerConfig) {
+  if (img.bytes.length > config.maxImageBytes) {
+    throw new TRPCError({
+      code: 'PAYLOAD_TOO_LARGE',
+      message: `Image "${img.fileName}" is ${(img.bytes.length / 1048576).toFixed(1)} MB; the limit per image is ${(config.maxImageBytes / 1048576).toFixed(1)} MB.`,
+    });
+  }
+  const mime = sniffImageMime(img.bytes);
+  if (!mime) throw new TRPCError({ code: 'BAD_REQUEST', message: `"${img.fileName}" (image ${index + 1}) is not a PNG or JPEG file.` });
+  assertImageSide(img.bytes, config.maxImageSide, `"${img.fileName}" (image ${index + 1})`);
+  return { ...img, mime, index };
+}
+
 /** Images per storage transaction (keeps each one short; see createSharedDataset). */
 const UPLOAD_CHUNK_IMAGES = 8;
 
@@ -37,17 +51,8 @@ export async function createSharedDataset(db: Database, config: ServerConfig, na
   }
   let total = 0;
   const prepared = images.map((img, index) => {
-    if (img.bytes.length > config.maxImageBytes) {
-      throw new TRPCError({
-        code: 'PAYLOAD_TOO_LARGE',
-        message: `Image "${img.fileName}" is ${(img.bytes.length / 1048576).toFixed(1)} MB; the limit per image is ${(config.maxImageBytes / 1048576).toFixed(1)} MB.`,
-      });
-    }
     total += img.bytes.length;
-    const mime = sniffImageMime(img.bytes);
-    if (!mime) throw new TRPCError({ code: 'BAD_REQUEST', message: `"${img.fileName}" (image ${index + 1}) is not a PNG or JPEG file.` });
-    assertImageSide(img.bytes, config.maxImageSide, `"${img.fileName}" (image ${index + 1})`);
-    return { ...img, mime, index };
+    return prepareSharedImage(img, index, config);
   });
   if (total > config.maxDatasetBytes) {
     throw new TRPCError({

@@ -73,7 +73,9 @@ function limited(kind: 'read' | 'write') {
   return t.middleware(async ({ ctx, path, getRawInput, next }) => {
     // listMine checks one token per graph: bill it like that many reads (50 per token).
     const cost = path === 'graph.listMine' ? 1 + Math.floor(countListMine(await getRawInput().catch(() => undefined)) / 50) : 1;
-    const wait = await (kind === 'read' ? ctx.readLimiter : ctx.writeLimiter).take(ctx.clientIp, cost);
+    // The chunks of an upload session were paid for by uploadStart (a write); each chunk costs one read.
+    const bucket = kind === 'read' || path === 'dataset.uploadImages' ? ctx.readLimiter : ctx.writeLimiter;
+    const wait = await bucket.take(ctx.clientIp, cost);
     if (wait > 0) {
       throw new TRPCError({
         code: 'TOO_MANY_REQUESTS',

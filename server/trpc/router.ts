@@ -12,6 +12,7 @@ import {
 } from '../schemas';
 import * as graphs from '../repo/graphs';
 import * as datasets from '../repo/datasets';
+import * as uploads from '../repo/datasetUploads';
 import { publicProcedure, router, spendImageBudget, writeProcedure } from './init';
 import { assignmentRouter } from './assignments';
 
@@ -76,6 +77,33 @@ const datasetRouter = router({
       input.images.map((img) => ({ label: img.label, fileName: img.fileName, bytes: decodeBase64Image(img.data, img.fileName) })),
     );
   }),
+  /** Chunked upload, step 1: an upload session (caps are enforced over the whole session). */
+  uploadStart: writeProcedure
+    .input(z.object({ name: DatasetUploadSchema.shape.name }))
+    .mutation(({ ctx, input }) => uploads.startUpload(ctx.db, input.name)),
+  /** Step 2 (repeat): a small batch of images (≤ 32, body ≤ one image's cap) in one short transaction. */
+  uploadImages: writeProcedure
+    .input(
+      z.object({
+        uploadId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+        uploadToken: EditTokenSchema,
+        images: DatasetUploadSchema.shape.images.max(uploads.MAX_IMAGES_PER_UPLOAD_CALL),
+      }),
+    )
+    .mutation(({ ctx, input }) => {
+      spendImageBudget(ctx, input.images);
+      return uploads.addUploadImages(
+        ctx.db,
+        ctx.config,
+        input.uploadId,
+        input.uploadToken,
+        input.images.map((img) => ({ label: img.label, fileName: img.fileName, bytes: decodeBase64Image(img.data, img.fileName) })),
+      );
+    }),
+  /** Step 3: the dataset becomes visible as shared:<uploadId>. */
+  uploadFinish: writeProcedure
+    .input(z.object({ uploadId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), uploadToken: EditTokenSchema }))
+    .mutation(({ ctx, input }) => uploads.finishUpload(ctx.db, input.uploadId, input.uploadToken)),
   /** The caps an upload must respect, so the browser can check (and shrink images) before sending. */
   limits: publicProcedure.query(({ ctx }) => ({
     maxDatasetBytes: ctx.config.maxDatasetBytes,

@@ -63,9 +63,9 @@ function startServer(env: Record<string, string>): Promise<{ child: ChildProcess
 async function trpc(url: string, proc: string, input: unknown): Promise<unknown> {
   const body = typeof input === 'string' ? input : JSON.stringify(input);
   const res = await fetch(`${url}/api/trpc/${proc}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-  const body = (await res.json()) as { result?: { data: unknown }; error?: unknown };
-  if (!res.ok) throw new Error(`${proc}: ${res.status} ${JSON.stringify(body.error).slice(0, 300)}`);
-  return body.result!.data;
+  const answer = (await res.json()) as { result?: { data: unknown }; error?: unknown };
+  if (!res.ok) throw new Error(`${proc}: ${res.status} ${JSON.stringify(answer.error).slice(0, 300)}`);
+  return answer.result!.data;
 }
 
 /** Noise PNGs (incompressible) adding up to about `mb` MB, under the per-image cap. */

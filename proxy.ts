@@ -4,7 +4,16 @@
  * gives. `npm start` (server/next-entry.mjs) refuses these before Next; this covers plain `next start`/`next dev`.
  */
 import { NextResponse, type NextRequest } from 'next/server';
-import { API_SECURITY_HEADERS } from '@/server/securityHeaders';
+
+/** The API security headers (server/securityHeaders.ts; not imported: only app/ may import server/). */
+const ERROR_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'; sandbox",
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'content-type': 'application/json',
+  'cache-control': 'no-store',
+};
 
 export function proxy(request: NextRequest) {
   const rawPath = request.url.replace(/^[a-z]+:\/\/[^/]*/i, '').split('?')[0] ?? '/';
@@ -13,7 +22,7 @@ export function proxy(request: NextRequest) {
   } catch {
     return new NextResponse(JSON.stringify({ error: 'Malformed URL: a % escape in the path is not valid.' }), {
       status: 400,
-      headers: { ...API_SECURITY_HEADERS, 'content-type': 'application/json', 'cache-control': 'no-store' },
+      headers: ERROR_HEADERS,
     });
   }
   return NextResponse.next();

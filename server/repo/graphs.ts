@@ -107,12 +107,8 @@ async function latestResults(q: Queryable, id: string): Promise<AttachedResults 
 export async function getGraph(db: Database, id: string, editToken?: string, version?: number) {
   const row = await loadRow(db, id);
   const wanted = version ?? Number(row.current_version);
-  const { rows } = await db.query<{ graph: GraftGraph; name: string; created_at: Date | string }>(
-    'SELECT graph, name, created_at FROM graph_versions WHERE graph_id = $1 AND version = $2',
-    [id, wanted],
-  );
-  const v = rows[0];
-  if (!v) throw new TRPCError({ code: 'NOT_FOUND', message: `Graph "${id}" has no version ${wanted}.` });
+  // The version itself never changes: served from the bounded cache after its first read.
+  const v = await getVersion(db, id, wanted);
   return {
     ...toMeta(row),
     graph: v.graph,

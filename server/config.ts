@@ -3,6 +3,7 @@
  * before starting a server in the same process.
  */
 import path from 'node:path';
+import { parseTrustProxy, type TrustProxy } from './clientAddress';
 
 function intFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -30,8 +31,18 @@ export interface ServerConfig {
   /** Token bucket per client IP for write calls: capacity (burst) and refill per second. 0 capacity disables. */
   rateLimitBurst: number;
   rateLimitPerSecond: number;
-  /** Prefer X-Forwarded-For / X-Real-IP over the socket address (set when behind a reverse proxy). */
-  trustProxy: boolean;
+  /** Token bucket per client IP for reads (queries, dataset/model downloads): higher than writes. 0 disables. */
+  readRateLimitBurst: number;
+  readRateLimitPerSecond: number;
+  /** Most tRPC calls in one batched HTTP request. */
+  maxBatchCalls: number;
+  /** Which X-Forwarded-For hops to believe (GRAFT_TRUST_PROXY; see clientAddress.ts). */
+  trustProxy: TrustProxy;
+  /** Largest width/height (px) an uploaded image's header may claim. */
+  maxImageSide: number;
+  /** Slow-client timeouts of the Node servers: header block, whole request. 0 disables. */
+  headersTimeoutSeconds: number;
+  requestTimeoutSeconds: number;
 }
 
 export function loadConfig(): ServerConfig {
@@ -46,6 +57,12 @@ export function loadConfig(): ServerConfig {
     maxTrainedModelBytes: intFromEnv('GRAFT_MAX_TRAINED_MODEL_BYTES', 20 * 1024 * 1024),
     rateLimitBurst: intFromEnv('GRAFT_RATE_LIMIT_BURST', 120),
     rateLimitPerSecond: intFromEnv('GRAFT_RATE_LIMIT_PER_SECOND', 2),
-    trustProxy: process.env.GRAFT_TRUST_PROXY === '1',
+    readRateLimitBurst: intFromEnv('GRAFT_READ_RATE_LIMIT_BURST', 1000),
+    readRateLimitPerSecond: intFromEnv('GRAFT_READ_RATE_LIMIT_PER_SECOND', 200),
+    maxBatchCalls: intFromEnv('GRAFT_MAX_BATCH_CALLS', 20),
+    trustProxy: parseTrustProxy(process.env.GRAFT_TRUST_PROXY),
+    maxImageSide: intFromEnv('GRAFT_MAX_IMAGE_SIDE', 4096),
+    headersTimeoutSeconds: intFromEnv('GRAFT_HEADERS_TIMEOUT_SECONDS', 20),
+    requestTimeoutSeconds: intFromEnv('GRAFT_REQUEST_TIMEOUT_SECONDS', 120),
   };
 }

@@ -5,10 +5,13 @@
 import { createApiHandler } from './http/handler';
 import { createNodeServer } from './http/nodeServer';
 import { getDatabase } from './db';
+import { loadConfig } from './config';
+import { DataDirLockedError } from './db/dataDirLock.mjs';
 
 async function main() {
   const db = await getDatabase(); // open + migrate before accepting requests
-  const server = createNodeServer(createApiHandler({ db }));
+  const config = loadConfig();
+  const server = createNodeServer(createApiHandler({ db, config }), config);
   const port = Number(process.env.PORT ?? 3199);
   server.listen(port, '127.0.0.1', () => {
     const addr = server.address();
@@ -20,6 +23,7 @@ async function main() {
 }
 
 main().catch((err) => {
-  console.error(err);
+  // A held data folder is an operator's situation, not a crash: print just the message.
+  console.error(err instanceof DataDirLockedError ? `[graft] ${err.message}` : err);
   process.exit(1);
 });

@@ -9,7 +9,7 @@
  */
 import type { Database } from './db';
 import type { ServerConfig } from './config';
-import type { TokenBucketLimiter } from './rateLimit';
+import type { RateLimiter } from './rateLimit';
 import { deleteTrainedModel, getTrainedModelBytes, getTrainedModelInfo, putTrainedModel } from './repo/trainedModels';
 
 export const TRAINED_MODELS_PREFIX = '/api/trained-models/';
@@ -55,7 +55,7 @@ async function readLimited(req: Request, limit: number): Promise<Uint8Array | nu
 export async function handleTrainedModels(
   req: Request,
   url: URL,
-  ctx: { db: Database; config: ServerConfig; clientIp: string; writeLimiter?: TokenBucketLimiter },
+  ctx: { db: Database; config: ServerConfig; clientIp: string; writeLimiter?: RateLimiter },
 ): Promise<Response> {
   const parts = url.pathname.slice(TRAINED_MODELS_PREFIX.length).split('/');
   let id: string;
@@ -91,10 +91,10 @@ export async function handleTrainedModels(
     return json(405, { error: 'Method not allowed' }, { allow: 'GET, HEAD, PUT, DELETE' });
   }
   if (sub !== '') return json(405, { error: 'Method not allowed' });
-  const wait = ctx.writeLimiter?.take(ctx.clientIp) ?? 0;
+  const wait = (await ctx.writeLimiter?.take(ctx.clientIp)) ?? 0;
   if (wait > 0) {
     await req.body?.cancel().catch(() => undefined);
-    return json(429, { error: `Too many writes; try again in ${Number.isFinite(wait) ? wait : 60} s.` }, { 'retry-after': String(Number.isFinite(wait) ? wait : 60) });
+    return json(429, { error: `Too many writes; try again in ${wait} s.` }, { 'retry-after': String(wait) });
   }
   const token = req.headers.get(EDIT_TOKEN_HEADER) ?? '';
   if (!TOKEN.test(token)) {

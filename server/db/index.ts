@@ -6,15 +6,21 @@ import fs from 'node:fs';
 import { loadConfig } from '../config';
 import { runMigrations } from './migrations';
 import type { Database, Queryable } from './types';
+import { acquireDataDirLock } from './dataDirLock.mjs';
 
 export type { Database, Queryable } from './types';
 
 export async function openPglite(dataDir: string): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
+  // One writer per folder: a second server on it refuses to start (throws, naming the folder and the holder).
+  const lock = acquireDataDirLock(dataDir);
   fs.mkdirSync(dataDir, { recursive: true });
   // relaxedDurability: false → every query waits for the filesystem sync before resolving, so an
   // acknowledged write is on disk (NodeFS writes straight through to the host filesystem).
-  const pg = await PGlite.create({ dataDir, relaxedDurability: false });
+  const pg = await PGlite.create({ dataDir, relaxedDurability: false }).catch((err: unknown) => {
+    lock.release();
+    throw err;
+  });
   // PGlite is a single connection: serialise transactions so interleaved requests can't share one.
   let chain: Promise<unknown> = Promise.resolve();
   const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -32,7 +38,7 @@ export async function openPglite(dataDir: string): Promise<Database> {
     engine: 'pglite',
     query: (sql, params) => exclusive(() => asQueryable(pg).query(sql, params)),
     transaction: (fn) => exclusive(() => pg.transaction((tx) => fn(asQueryable(tx)))),
-    close: () => exclusive(() => pg.close()),
+    close: () => exclusive(() => pg.close()).finally(() => lock.release()),
   } as Database;
 }
 

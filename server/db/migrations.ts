@@ -133,6 +133,21 @@ export const MIGRATIONS: Migration[] = [
       )
     `,
   },
+  {
+    id: 130,
+    name: 'rate-limit buckets shared by every server instance; shared datasets stored in chunks (complete flag)',
+    // UNLOGGED: no WAL/fsync per request (a crash just refills the buckets, which is harmless).
+    sql: `
+      CREATE UNLOGGED TABLE rate_limit_buckets (
+        bucket     text PRIMARY KEY,
+        tokens     double precision NOT NULL,
+        updated_ms double precision NOT NULL,
+        allowed    boolean NOT NULL
+      );
+      ALTER TABLE shared_datasets ADD COLUMN complete boolean NOT NULL DEFAULT true;
+      ALTER TABLE shared_datasets ADD COLUMN upload_token_hash text
+    `,
+  },
 ];
 
 /** Arbitrary constant key for pg_advisory_xact_lock ("graft" in ASCII). */

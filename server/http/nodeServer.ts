@@ -1,9 +1,28 @@
 /** Serves an `ApiHandler` (fetch-style) over a plain Node http server: used by tests and standalone.ts. */
 import http from 'node:http';
 import type { ApiHandler } from './handler';
+import { stampedSocketAddress } from '../clientAddress';
 
-export function createNodeServer(handler: ApiHandler): http.Server {
-  return http.createServer(async (req, res) => {
+export interface NodeServerOptions {
+  /** Slow-client timeouts (seconds; 0 disables): whole header block, whole request including the body. */
+  headersTimeoutSeconds?: number;
+  requestTimeoutSeconds?: number;
+}
+
+export function createNodeServer(handler: ApiHandler, opts: NodeServerOptions = {}): http.Server {
+  // Timeouts are enforced by a periodic sweep (Node default: every 30 s); 1 s keeps them close to what they say.
+  const server = http.createServer({ connectionsCheckingInterval: 1000 }, nodeListener(handler, 'socket'));
+  server.headersTimeout = (opts.headersTimeoutSeconds ?? 20) * 1000;
+  server.requestTimeout = (opts.requestTimeoutSeconds ?? 120) * 1000;
+  return server;
+}
+
+/**
+ * The request listener. `addressFrom`: 'socket' (this server faces clients) or 'stamp' (behaves like a Next route
+ * behind server/next-entry.mjs: only the entry's stamp names the socket).
+ */
+export function nodeListener(handler: ApiHandler, addressFrom: 'socket' | 'stamp'): http.RequestListener {
+  return async (req, res) => {
     try {
       const url = `http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`;
       const headers = new Headers();
@@ -18,7 +37,8 @@ export function createNodeServer(handler: ApiHandler): http.Server {
         body: hasBody ? bodyStream(req) : undefined,
         duplex: 'half',
       } as RequestInit & { duplex: 'half' });
-      const response = await handler(request, { remoteAddress: req.socket.remoteAddress });
+      const remoteAddress = addressFrom === 'socket' ? (req.socket.remoteAddress ?? null) : stampedSocketAddress(request.headers);
+      const response = await handler(request, { remoteAddress });
       res.statusCode = response.status;
       // A refused (oversized) body was not read to the end: close the connection rather than reuse it.
       if (hasBody && !req.complete) res.setHeader('connection', 'close');
@@ -34,7 +54,7 @@ export function createNodeServer(handler: ApiHandler): http.Server {
         res.end('Internal server error');
       } else res.end();
     }
-  });
+  };
 }
 
 /**

@@ -8,6 +8,8 @@ import { TRPCError } from '@trpc/server';
 import type { GraftGraph } from '@/nodes/core/graph';
 import type { Database, Queryable } from '../db';
 import type { ServerConfig } from '../config';
+import { assertImageSide } from './imageHeader';
+import { sniffImageMime } from './datasets';
 import { hashToken, newEditToken, newGraphId, tokenMatches } from '../tokens';
 import { createGraphRow } from './graphs';
 import { cleanTestImage } from './assignment-images';
@@ -134,6 +136,7 @@ export async function addTestImages(
     if (img.bytes.length > config.maxImageBytes) {
       throw new TRPCError({ code: 'PAYLOAD_TOO_LARGE', message: `Test image ${i + 1} is larger than ${(config.maxImageBytes / 1048576).toFixed(1)} MB.` });
     }
+    if (sniffImageMime(img.bytes)) assertImageSide(img.bytes, config.maxImageSide, `Test image ${i + 1}`);
     cleaned.push({ label: img.label, ...(await cleanTestImage(img.bytes, i)) });
   }
   return db.transaction(async (tx) => {

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import type { Database } from '../db';
 import type { ServerConfig } from '../config';
+import { assertImageSide } from './imageHeader';
 
 export interface SharedImageInput {
   label: string;
@@ -26,23 +27,32 @@ export function sniffImageMime(bytes: Uint8Array): 'image/png' | 'image/jpeg' | 
   return null;
 }
 
-/** Validates caps and formats, then stores everything in one transaction. */
+/** Per-image checks: size cap, PNG/JPEG by its bytes, header dimensions capped. */
+export function prepareSharedImage(img: SharedImageInput, index: number, config: ServerConfig) {
+  if (img.bytes.length > config.maxImageBytes) {
+    throw new TRPCError({
+      code: 'PAYLOAD_TOO_LARGE',
+      message: `Image "${img.fileName}" is ${(img.bytes.length / 1048576).toFixed(1)} MB; the limit per image is ${(config.maxImageBytes / 1048576).toFixed(1)} MB.`,
+    });
+  }
+  const mime = sniffImageMime(img.bytes);
+  if (!mime) throw new TRPCError({ code: 'BAD_REQUEST', message: `"${img.fileName}" (image ${index + 1}) is not a PNG or JPEG file.` });
+  assertImageSide(img.bytes, config.maxImageSide, `"${img.fileName}" (image ${index + 1})`);
+  return { ...img, mime, index };
+}
+
+/** Images per storage transaction (keeps each one short; see createSharedDataset). */
+const UPLOAD_CHUNK_IMAGES = 8;
+
+/** Validates caps and formats, then stores the images in short transactions; visible once all are stored. */
 export async function createSharedDataset(db: Database, config: ServerConfig, name: string, images: SharedImageInput[]) {
   if (images.length > config.maxDatasetImages) {
     throw new TRPCError({ code: 'PAYLOAD_TOO_LARGE', message: `A shared dataset may hold at most ${config.maxDatasetImages} images (got ${images.length}).` });
   }
   let total = 0;
   const prepared = images.map((img, index) => {
-    if (img.bytes.length > config.maxImageBytes) {
-      throw new TRPCError({
-        code: 'PAYLOAD_TOO_LARGE',
-        message: `Image "${img.fileName}" is ${(img.bytes.length / 1048576).toFixed(1)} MB; the limit per image is ${(config.maxImageBytes / 1048576).toFixed(1)} MB.`,
-      });
-    }
     total += img.bytes.length;
-    const mime = sniffImageMime(img.bytes);
-    if (!mime) throw new TRPCError({ code: 'BAD_REQUEST', message: `"${img.fileName}" (image ${index + 1}) is not a PNG or JPEG file.` });
-    return { ...img, mime, index };
+    return prepareSharedImage(img, index, config);
   });
   if (total > config.maxDatasetBytes) {
     throw new TRPCError({
@@ -52,27 +62,40 @@ export async function createSharedDataset(db: Database, config: ServerConfig, na
   }
   const labels = [...new Set(prepared.map((p) => p.label))].sort();
   const id = randomBytes(12).toString('base64url');
-  await db.transaction(async (tx) => {
-    await tx.query('INSERT INTO shared_datasets (id, name, labels, image_count, total_bytes) VALUES ($1, $2, $3, $4, $5)', [
-      id,
-      name,
-      JSON.stringify(labels),
-      prepared.length,
-      total,
-    ]);
-    for (const p of prepared) {
-      await tx.query(
-        'INSERT INTO shared_dataset_images (dataset_id, idx, label, file_name, mime, data) VALUES ($1, $2, $3, $4, $5, $6)',
-        [id, p.index, p.label, p.fileName, p.mime, Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength)],
-      );
+  // Uploads abandoned by a crash mid-way (never marked complete) are swept by later uploads.
+  await db.query(`DELETE FROM shared_datasets WHERE NOT complete AND created_at < now() - interval '1 hour'`);
+  await db.query('INSERT INTO shared_datasets (id, name, labels, image_count, total_bytes, complete) VALUES ($1, $2, $3, $4, $5, false)', [
+    id,
+    name,
+    JSON.stringify(labels),
+    prepared.length,
+    total,
+  ]);
+  // Short transactions of a few images each: on PGlite (one connection, one queue) reads run between chunks instead
+  // of waiting for the whole upload. The dataset is invisible until it is marked complete.
+  try {
+    for (let start = 0; start < prepared.length; start += UPLOAD_CHUNK_IMAGES) {
+      const chunk = prepared.slice(start, start + UPLOAD_CHUNK_IMAGES);
+      await db.transaction(async (tx) => {
+        for (const p of chunk) {
+          await tx.query(
+            'INSERT INTO shared_dataset_images (dataset_id, idx, label, file_name, mime, data) VALUES ($1, $2, $3, $4, $5, $6)',
+            [id, p.index, p.label, p.fileName, p.mime, Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength)],
+          );
+        }
+      });
     }
-  });
+    await db.query('UPDATE shared_datasets SET complete = true WHERE id = $1', [id]);
+  } catch (err) {
+    await db.query('DELETE FROM shared_datasets WHERE id = $1', [id]).catch(() => undefined);
+    throw err;
+  }
   return { id: `shared:${id}`, name, labels, imageCount: prepared.length, totalBytes: total };
 }
 
 export async function getSharedDatasetManifest(db: Database, rawId: string): Promise<SharedDatasetManifest> {
   const { rows } = await db.query<{ id: string; name: string; labels: string[]; image_count: number; total_bytes: number; created_at: Date | string }>(
-    'SELECT * FROM shared_datasets WHERE id = $1',
+    'SELECT * FROM shared_datasets WHERE id = $1 AND complete',
     [rawId],
   );
   const d = rows[0];
@@ -100,7 +123,8 @@ export async function getSharedDatasetManifest(db: Database, rawId: string): Pro
 
 export async function getSharedDatasetImage(db: Database, rawId: string, index: number) {
   const { rows } = await db.query<{ mime: string; data: Uint8Array }>(
-    'SELECT mime, data FROM shared_dataset_images WHERE dataset_id = $1 AND idx = $2',
+    `SELECT i.mime, i.data FROM shared_dataset_images i JOIN shared_datasets d ON d.id = i.dataset_id AND d.complete
+     WHERE i.dataset_id = $1 AND i.idx = $2`,
     [rawId, index],
   );
   return rows[0] ?? null;

@@ -6,6 +6,7 @@ import type { Database, Queryable } from '../db';
 import { hashToken, newEditToken, newGraphId, tokenMatches } from '../tokens';
 import { GraftErrorCause } from '../trpc/init';
 import type { RunResultsSummary } from '../schemas';
+import { versionCache, type StoredVersion } from './versionCache';
 
 interface GraphRow {
   id: string;
@@ -106,12 +107,8 @@ async function latestResults(q: Queryable, id: string): Promise<AttachedResults 
 export async function getGraph(db: Database, id: string, editToken?: string, version?: number) {
   const row = await loadRow(db, id);
   const wanted = version ?? Number(row.current_version);
-  const { rows } = await db.query<{ graph: GraftGraph; name: string; created_at: Date | string }>(
-    'SELECT graph, name, created_at FROM graph_versions WHERE graph_id = $1 AND version = $2',
-    [id, wanted],
-  );
-  const v = rows[0];
-  if (!v) throw new TRPCError({ code: 'NOT_FOUND', message: `Graph "${id}" has no version ${wanted}.` });
+  // The version itself never changes: served from the bounded cache after its first read.
+  const v = await getVersion(db, id, wanted);
   return {
     ...toMeta(row),
     graph: v.graph,
@@ -119,6 +116,22 @@ export async function getGraph(db: Database, id: string, editToken?: string, ver
     canEdit: editToken ? tokenMatches(editToken, row.edit_token_hash) : false,
     latestResults: await latestResults(db, id),
   };
+}
+
+/** One stored version (immutable): served from the bounded cache after the first read. */
+export async function getVersion(db: Database, id: string, version: number): Promise<StoredVersion> {
+  const key = `${id}@${version}`;
+  const cached = versionCache(db).get(key);
+  if (cached) return cached;
+  const { rows } = await db.query<{ graph: GraftGraph; name: string; created_at: Date | string }>(
+    'SELECT graph, name, created_at FROM graph_versions WHERE graph_id = $1 AND version = $2',
+    [id, version],
+  );
+  const v = rows[0];
+  if (!v) throw new TRPCError({ code: 'NOT_FOUND', message: `Graph "${id}" has no version ${version}.` });
+  const value: StoredVersion = { id, version, name: v.name, createdAt: iso(v.created_at), graph: v.graph };
+  versionCache(db).set(key, value, JSON.stringify(v.graph).length * 2);
+  return value;
 }
 
 export function updateGraph(db: Database, id: string, editToken: string, baseVersion: number, graph: GraftGraph, note: string | null = null) {

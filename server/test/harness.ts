@@ -43,7 +43,7 @@ if (!postgresUrl) {
 
 /** Each PostgreSQL test server gets its own fresh schema-less database state by truncating tables. */
 async function resetPostgres(db: Database) {
-  await db.query('TRUNCATE graphs, graph_versions, run_results, shared_datasets, shared_dataset_images, assignments CASCADE');
+  await db.query('TRUNCATE graphs, graph_versions, run_results, shared_datasets, shared_dataset_images, assignments, rate_limit_buckets CASCADE');
 }
 
 export async function startTestServer(engine: Engine, configOverrides: Partial<ServerConfig> = {}): Promise<TestServer> {
@@ -57,7 +57,8 @@ export async function startTestServer(engine: Engine, configOverrides: Partial<S
     db = await openDatabase({ databaseUrl: postgresUrl });
     await resetPostgres(db);
   }
-  const config: ServerConfig = { ...loadConfig(), trustProxy: true, ...configOverrides };
+  // Tests name their client with X-Forwarded-For: trust exactly one proxy hop (the test itself).
+  const config: ServerConfig = { ...loadConfig(), trustProxy: { kind: 'hops', hops: 1 }, ...configOverrides };
   const server = createNodeServer(createApiHandler({ db, config }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { TRPCError } from '@trpc/server';
 import { EditTokenSchema, GraphIdSchema, VersionSchema } from '../schemas';
 import * as assignments from '../repo/assignments';
-import { publicProcedure, router, writeProcedure } from './init';
+import { publicProcedure, router, spendImageBudget, writeProcedure } from './init';
 
 const AssignmentIdSchema = z
   .string()
@@ -59,15 +59,16 @@ export const assignmentRouter = router({
           .max(500, 'Send at most 500 images per call.'),
       }),
     )
-    .mutation(({ ctx, input }) =>
-      assignments.addTestImages(
+    .mutation(({ ctx, input }) => {
+      spendImageBudget(ctx, input.images);
+      return assignments.addTestImages(
         ctx.db,
         ctx.config,
         input.id,
         input.teacherToken,
         input.images.map((img, i) => ({ label: img.label, bytes: decodeBase64(img.data, i) })),
-      ),
-    ),
+      );
+    }),
 
   /** Teacher: shuffle the hidden set and open submissions. */
   publish: writeProcedure.input(teacherInput).mutation(({ ctx, input }) => assignments.publishAssignment(ctx.db, input.id, input.teacherToken)),

@@ -1,15 +1,24 @@
-/** tRPC instance, context and shared middleware (rate limiting of writes). */
+/** tRPC instance, context and shared middleware (boundary checks, rate limits, per-request caps). */
 import { initTRPC, TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import type { Database } from '../db';
 import type { ServerConfig } from '../config';
-import type { TokenBucketLimiter } from '../rateLimit';
+import type { RateLimiter } from '../rateLimit';
+import { BoundaryJsonSchema } from './boundary';
+
+export interface RequestBudget {
+  images: number;
+  imageBytes: number;
+}
 
 export interface Context {
   db: Database;
   config: ServerConfig;
   clientIp: string;
-  writeLimiter: TokenBucketLimiter;
+  writeLimiter: RateLimiter;
+  readLimiter: RateLimiter;
+  /** What is left of this HTTP request's caps (shared by every call of a batch). */
+  budget: RequestBudget;
   /** Set by the HTTP layer when it refused the body before parsing (the error is raised here so tRPC formats it). */
   rejectedBody?: { limitBytes: number };
 }
@@ -59,52 +68,69 @@ const bodyGuard = t.middleware(({ ctx, next }) => {
   return next();
 });
 
-export const publicProcedure = t.procedure.use(bodyGuard).use(readableErrors);
-
-const rateLimited = t.middleware(({ ctx, next }) => {
-  const wait = ctx.writeLimiter.take(ctx.clientIp);
-  if (wait > 0) {
-    throw new TRPCError({
-      code: 'TOO_MANY_REQUESTS',
-      message: `Too many saves from this address; try again in ${Number.isFinite(wait) ? wait : 60} s.`,
-      cause: new GraftErrorCause({ retryAfterSeconds: Number.isFinite(wait) ? wait : 60 }),
-    });
-  }
-  return next();
-});
-
-const MAX_JSON_DEPTH = 64;
-
-/** Deepest nesting of arrays/objects and whether any string or key holds NUL (iterative: hostile input must not blow the stack). */
-function inspectJson(value: unknown): { depth: number; hasNul: boolean } {
-  let depth = 0;
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length) {
-    const [v, d] = stack.pop()!;
-    if (typeof v === 'string') {
-      if (v.includes('\u0000')) return { depth, hasNul: true };
-      continue;
+/** Per-IP token buckets; a 429 carries the wait (the HTTP layer turns it into Retry-After). */
+function limited(kind: 'read' | 'write') {
+  return t.middleware(async ({ ctx, path, getRawInput, next }) => {
+    // listMine checks one token per graph: bill it like that many reads (50 per token).
+    const cost = path === 'graph.listMine' ? 1 + Math.floor(countListMine(await getRawInput().catch(() => undefined)) / 50) : 1;
+    // The chunks of an upload session were paid for by uploadStart (a write); each chunk costs one read.
+    const bucket = kind === 'read' || path === 'dataset.uploadImages' ? ctx.readLimiter : ctx.writeLimiter;
+    const wait = await bucket.take(ctx.clientIp, cost);
+    if (wait > 0) {
+      throw new TRPCError({
+        code: 'TOO_MANY_REQUESTS',
+        message: `Too many ${kind === 'read' ? 'requests' : 'saves'} from this address; try again in ${wait} s.`,
+        cause: new GraftErrorCause({ retryAfterSeconds: wait }),
+      });
     }
-    if (v === null || typeof v !== 'object') continue;
-    if (d > depth) depth = d;
-    if (depth > MAX_JSON_DEPTH) return { depth, hasNul: false };
-    for (const [key, child] of Object.entries(v)) {
-      if (key.includes('\u0000')) return { depth, hasNul: true };
-      stack.push([child, d + 1]);
-    }
-  }
-  return { depth, hasNul: false };
+    return next();
+  });
 }
 
-/** Input Postgres would refuse (NUL in text, absurd nesting) becomes a clear BAD_REQUEST instead of a database error. */
-const storableInput = t.middleware(async ({ getRawInput, next }) => {
-  const { depth, hasNul } = inspectJson(await getRawInput());
-  if (depth > MAX_JSON_DEPTH) {
-    throw new TRPCError({ code: 'BAD_REQUEST', message: `Input is nested more than ${MAX_JSON_DEPTH} levels deep.` });
-  }
-  if (hasNul) throw new TRPCError({ code: 'BAD_REQUEST', message: 'Text may not contain NUL characters.' });
+function countListMine(raw: unknown): number {
+  const list = (raw as { graphs?: unknown } | null)?.graphs;
+  return Array.isArray(list) ? list.length : 0;
+}
+
+/** Every input passes the boundary refinement (well-formed text, no reserved keys, bounded nesting) first. */
+const boundaryInput = t.middleware(async ({ getRawInput, next }) => {
+  // An unparseable body is tRPC's own error for procedures with input (and ignored by those without).
+  const raw = await getRawInput().catch(() => undefined);
+  const checked = BoundaryJsonSchema.safeParse(raw);
+  if (!checked.success) throw new TRPCError({ code: 'BAD_REQUEST', message: checked.error.issues[0]?.message ?? 'Invalid input', cause: checked.error });
   return next();
 });
 
-/** Every mutation goes through the per-IP write limiter and the storability check. */
-export const writeProcedure = publicProcedure.use(rateLimited).use(storableInput);
+const baseProcedure = t.procedure.use(bodyGuard).use(readableErrors);
+
+/** Reads: the per-IP read bucket (higher than writes), then the boundary refinement. */
+export const publicProcedure = baseProcedure.use(limited('read')).use(boundaryInput);
+
+/** Every mutation: the per-IP write bucket (charged before any validation), then the boundary refinement. */
+export const writeProcedure = baseProcedure.use(limited('write')).use(boundaryInput);
+
+/**
+ * Caps per HTTP request, across all calls of a tRPC batch (per-call caps alone let 20 batched uploads store 20×).
+ * Throws PAYLOAD_TOO_LARGE when the images of this call would exceed what is left.
+ */
+export function spendImageBudget(ctx: Context, images: { data: string }[]): void {
+  const bytes = images.reduce((sum, img) => sum + Math.floor((img.data.length * 3) / 4), 0);
+  if (images.length > ctx.budget.images) {
+    throw new TRPCError({
+      code: 'PAYLOAD_TOO_LARGE',
+      message: `Too many images in one request: the limit is ${ctx.config.maxDatasetImages} images across all its batched calls.`,
+    });
+  }
+  if (bytes > ctx.budget.imageBytes) {
+    throw new TRPCError({
+      code: 'PAYLOAD_TOO_LARGE',
+      message: `The images in this request exceed the limit of ${sizeText(ctx.config.maxDatasetBytes)} across all its batched calls.`,
+    });
+  }
+  ctx.budget.images -= images.length;
+  ctx.budget.imageBytes -= bytes;
+}
+
+function sizeText(bytes: number): string {
+  return bytes >= 1048576 ? `${(bytes / 1048576).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
+}

@@ -12,7 +12,8 @@ import {
 } from '../schemas';
 import * as graphs from '../repo/graphs';
 import * as datasets from '../repo/datasets';
-import { publicProcedure, router, writeProcedure } from './init';
+import * as uploads from '../repo/datasetUploads';
+import { publicProcedure, router, spendImageBudget, writeProcedure } from './init';
 import { assignmentRouter } from './assignments';
 
 const graphRouter = router({
@@ -36,6 +37,11 @@ const graphRouter = router({
       }),
     )
     .mutation(({ ctx, input }) => graphs.forkGraph(ctx.db, input.id, input.version, input.graph)),
+
+  /** One stored version, nothing that changes later (no head, no results): cacheable forever (immutable). */
+  version: publicProcedure
+    .input(z.object({ id: GraphIdSchema, version: VersionSchema }))
+    .query(({ ctx, input }) => graphs.getVersion(ctx.db, input.id, input.version)),
 
   history: publicProcedure.input(z.object({ id: GraphIdSchema })).query(({ ctx, input }) => graphs.listHistory(ctx.db, input.id)),
 
@@ -62,14 +68,42 @@ function decodeBase64Image(data: string, fileName: string): Uint8Array {
 
 const datasetRouter = router({
   /** Upload a small dataset as base64 images (the body limit for this call is GRAFT_MAX_DATASET_BYTES, not 1 MB). */
-  upload: writeProcedure.input(DatasetUploadSchema).mutation(({ ctx, input }) =>
-    datasets.createSharedDataset(
+  upload: writeProcedure.input(DatasetUploadSchema).mutation(({ ctx, input }) => {
+    spendImageBudget(ctx, input.images);
+    return datasets.createSharedDataset(
       ctx.db,
       ctx.config,
       input.name,
       input.images.map((img) => ({ label: img.label, fileName: img.fileName, bytes: decodeBase64Image(img.data, img.fileName) })),
-    ),
-  ),
+    );
+  }),
+  /** Chunked upload, step 1: an upload session (caps are enforced over the whole session). */
+  uploadStart: writeProcedure
+    .input(z.object({ name: DatasetUploadSchema.shape.name }))
+    .mutation(({ ctx, input }) => uploads.startUpload(ctx.db, input.name)),
+  /** Step 2 (repeat): a small batch of images (≤ 32, body ≤ one image's cap) in one short transaction. */
+  uploadImages: writeProcedure
+    .input(
+      z.object({
+        uploadId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+        uploadToken: EditTokenSchema,
+        images: DatasetUploadSchema.shape.images.max(uploads.MAX_IMAGES_PER_UPLOAD_CALL),
+      }),
+    )
+    .mutation(({ ctx, input }) => {
+      spendImageBudget(ctx, input.images);
+      return uploads.addUploadImages(
+        ctx.db,
+        ctx.config,
+        input.uploadId,
+        input.uploadToken,
+        input.images.map((img) => ({ label: img.label, fileName: img.fileName, bytes: decodeBase64Image(img.data, img.fileName) })),
+      );
+    }),
+  /** Step 3: the dataset becomes visible as shared:<uploadId>. */
+  uploadFinish: writeProcedure
+    .input(z.object({ uploadId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), uploadToken: EditTokenSchema }))
+    .mutation(({ ctx, input }) => uploads.finishUpload(ctx.db, input.uploadId, input.uploadToken)),
   /** The caps an upload must respect, so the browser can check (and shrink images) before sending. */
   limits: publicProcedure.query(({ ctx }) => ({
     maxDatasetBytes: ctx.config.maxDatasetBytes,

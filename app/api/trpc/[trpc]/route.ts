@@ -1,8 +1,8 @@
 /** tRPC endpoint. All logic lives in server/http/handler.ts (shared with the tests' Node server). */
-import { getProcessApiHandler } from '@/server/http/handler';
+import { nextRouteHandler } from '@/server/http/handler';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-const handle = (req: Request) => getProcessApiHandler()(req);
+const handle = (req: Request) => nextRouteHandler(req);
 export { handle as GET, handle as POST };

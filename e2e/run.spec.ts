@@ -40,6 +40,7 @@ async function prepareTemplate(page: Page, { backend, epochs }: { backend: strin
   const insp = inspector(page, 'Train');
   await insp.getByRole('combobox', { name: 'Backend' }).selectOption({ label: backend });
   await insp.getByRole('spinbutton', { name: 'Epochs' }).fill(String(epochs));
+  await insp.getByRole('spinbutton', { name: 'Epochs' }).press('Enter'); // fields apply when the student finishes typing
   await expect(node(page, 'Train')).toContainText(`Epochs ${epochs}`);
   await expect(page.getByRole('heading', { name: /^Problems/ })).not.toContainText('error');
 }
@@ -204,6 +205,7 @@ test('Cancel stops a run, frees its tensors, and the engine can run again', asyn
   // The worker let go of the cancelled run: a new run starts and finishes.
   await selectNode(page, 'Train');
   await inspector(page, 'Train').getByRole('spinbutton', { name: 'Epochs' }).fill('1');
+  await inspector(page, 'Train').getByRole('spinbutton', { name: 'Epochs' }).press('Enter'); // fields apply when the student finishes typing
   await expect(node(page, 'Train')).toContainText('Epochs 1');
   await page.getByRole('button', { name: 'Run', exact: true }).click();
   await expect(progress(page)).toHaveAttribute('aria-valuetext', /Finished/, { timeout: 240_000 });

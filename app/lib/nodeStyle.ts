@@ -4,11 +4,12 @@ import { PORT_TYPES } from '@/nodes/core/types';
 import type { GraphNode } from '@/nodes/core/graph';
 import { paramFields } from '@/nodes/core/params';
 
-export const CATEGORY_STYLE: Record<NodeCategory, { label: string; color: string; soft: string }> = {
-  data: { label: 'Data', color: '#2f9e44', soft: '#ebfbee' },
-  model: { label: 'Model', color: '#1c7ed6', soft: '#e7f5ff' },
-  training: { label: 'Training', color: '#7048e8', soft: '#f3f0ff' },
-  evaluation: { label: 'Evaluation', color: '#e8590c', soft: '#fff4e6' },
+/** `color` marks things (stripes, dots); `text` is the same hue dark enough for text (≥ 4.5:1 on white). */
+export const CATEGORY_STYLE: Record<NodeCategory, { label: string; color: string; text: string; soft: string }> = {
+  data: { label: 'Data', color: '#2f9e44', text: '#237032', soft: '#ebfbee' },
+  model: { label: 'Model', color: '#1c7ed6', text: '#1864ab', soft: '#e7f5ff' },
+  training: { label: 'Training', color: '#7048e8', text: '#5f3dc4', soft: '#f3f0ff' },
+  evaluation: { label: 'Evaluation', color: '#e8590c', text: '#b8480a', soft: '#fff4e6' },
 };
 
 export const CATEGORY_ORDER: NodeCategory[] = ['data', 'model', 'training', 'evaluation'];
@@ -44,8 +45,19 @@ const KEY_PARAMS: Record<string, (params: Record<string, unknown>) => string[]> 
   evaluate: () => ['misclassifiedCount'],
 };
 
-/** One short line of the node's key params, e.g. "Epochs 20 · Batch size 16 · Learning rate 0.001". */
-export function paramSummary(node: GraphNode, def: NodeDefinition | undefined, maxItems = 3): string {
+/** Params shown by their value's name alone (the name says what it is). */
+const NAMED_PARAMS = new Set(['datasetId', 'catalogId']);
+
+/**
+ * One short line of the node's key params, e.g. "Epochs 20 · Batch size 16 · Learning rate 0.001".
+ * `nameOf` turns ids into names (dataset name, model title); ids never reach the card when it knows the name.
+ */
+export function paramSummary(
+  node: GraphNode,
+  def: NodeDefinition | undefined,
+  maxItems = 3,
+  nameOf?: (key: string, value: unknown) => string | null,
+): string {
   if (!def) return '';
   let fields;
   try {
@@ -61,6 +73,8 @@ export function paramSummary(node: GraphNode, def: NodeDefinition | undefined, m
     .slice(0, maxItems)
     .map((f) => {
       const v = node.params[f.key] ?? f.default;
+      const named = nameOf?.(f.key, v);
+      if (named) return NAMED_PARAMS.has(f.key) ? named : `${f.title} ${named}`;
       if (f.kind === 'string' && (v === '' || v === undefined)) return `${f.title} default`;
       return `${f.title} ${formatValue(v)}`;
     })

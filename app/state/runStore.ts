@@ -98,6 +98,10 @@ interface RunStoreState {
   applyEvents(kind: RunKind, events: RunEvent[]): void;
   /** The session that is running now, else the main one. */
   activeKind(): RunKind;
+  /** Another graph is on the canvas: the last graph's sessions, problems and node statuses no longer apply. */
+  resetForNewGraph(): void;
+  /** These nodes' settings changed: a "Done"/"Failed" chip describes the old settings, so drop it. */
+  clearFinishedStates(nodeIds: string[]): void;
 }
 
 const MAX_NOTES = 50;
@@ -228,4 +232,18 @@ export const useRunStore = create<RunStoreState>((set, get) => ({
     }),
 
   activeKind: () => (get().scratch?.status === 'running' ? 'scratch' : 'main'),
+  resetForNewGraph: () =>
+    set((s) =>
+      s.main?.status === 'running' || s.scratch?.status === 'running'
+        ? { blockedBy: [] }
+        : { main: null, scratch: null, blockedBy: [], nodeStates: {} },
+    ),
+  clearFinishedStates: (nodeIds) =>
+    set((s) => {
+      const stale = nodeIds.filter((id) => s.nodeStates[id] && s.nodeStates[id].state !== 'running' && s.nodeStates[id].state !== 'waiting');
+      if (stale.length === 0) return {};
+      const nodeStates = { ...s.nodeStates };
+      for (const id of stale) delete nodeStates[id];
+      return { nodeStates };
+    }),
 }));

@@ -5,10 +5,14 @@ import { useGraphStore } from '@/app/state/graphStore';
 import { CANVAS_TEMPLATES } from '@/app/lib/templates';
 import { ToolbarExtras } from '@/app/components/slots';
 import { CreateAssignmentButton } from '@/app/a/_components/CreateAssignment';
+import { LessonsMenu } from '@/app/components/lessons/LessonsMenu';
+import type { GraftGraph } from '@/nodes/core/graph';
 
 export interface ToolbarProps {
   onNew(): void;
   onTemplate(id: string): void;
+  /** Open a prepared graph (a lesson) as the new current graph. */
+  onOpenGraph(graph: GraftGraph, message: string): void;
   onViewCode(): void;
   onExport(): void;
   onImportFile(file: File): void;
@@ -56,7 +60,8 @@ export function Toolbar(p: ToolbarProps) {
   return (
     <header className="toolbar" role="toolbar" aria-label="Graph toolbar">
       <div className="brand" aria-hidden="true">
-        <span className="brand-mark">◆</span> Graft
+        <span className="brand-mark">◆</span>
+        <span className="tb-optional">Graft</span>
       </div>
       <GraphNameInput />
       {readOnly && <span className="badge badge-readonly">Read-only</span>}
@@ -80,6 +85,7 @@ export function Toolbar(p: ToolbarProps) {
             </option>
           ))}
         </select>
+        <LessonsMenu onOpenGraph={p.onOpenGraph} disabled={readOnly} />
         <button type="button" className="btn" onClick={p.onExport} title="Download as .graft.json">
           Export
         </button>
@@ -102,9 +108,12 @@ export function Toolbar(p: ToolbarProps) {
         />
       </div>
       <button type="button" className="btn btn-accent-soft" onClick={p.onViewCode} title="Show the TensorFlow.js code this graph runs">
-        <span aria-hidden="true">{'</> '}</span>View code
+        <span aria-hidden="true" className="tb-optional">{'</> '}</span>View code
       </button>
       <CreateAssignmentButton />
+      <a className="btn btn-ghost tb-link" href="/mine" title="Every graph this browser can edit">
+        My graphs
+      </a>
       <div className="tb-spacer" />
       <div className="tb-extras">
         <ToolbarExtras />

@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import { useRunStore, type RunSession } from '@/app/state/runStore';
 import { useGraphStore } from '@/app/state/graphStore';
+import { useLayoutStore } from '@/app/state/layoutStore';
 import { getNodeDefinition } from '@/nodes/registry';
 import type { GraphError } from '@/nodes/core/types';
 import { LiveCharts } from './LiveCharts';
@@ -184,7 +185,8 @@ export function RunPanel() {
   const scratch = useRunStore((s) => s.scratch);
   const blockedBy = useRunStore((s) => s.blockedBy);
   const tuneNodeId = useGraphStore((s) => s.graph.nodes.find((n) => n.type === 'hyperparameter-tune')?.id ?? null);
-  const [collapsed, setCollapsed] = useState(false);
+  const collapsed = useLayoutStore((s) => s.dockCollapsed);
+  const setCollapsed = useLayoutStore((s) => s.setDockCollapsed);
   const active = scratch?.status === 'running' ? scratch : main;
   const result = main?.result ?? null;
 
@@ -199,7 +201,7 @@ export function RunPanel() {
           </span>
         )}
         <span className={styles.spacer} />
-        <button type="button" className="btn btn-small btn-ghost" aria-expanded={!collapsed} onClick={() => setCollapsed((c) => !c)}>
+        <button type="button" className="btn btn-small btn-ghost" aria-expanded={!collapsed} onClick={() => setCollapsed(!collapsed)}>
           {collapsed ? 'Show run panel' : 'Hide run panel'}
         </button>
       </div>

@@ -9,6 +9,7 @@ import { getEngineClient, type RunHandle } from '@/nodes/engine/host-browser/cli
 import { useGraphStore } from '@/app/state/graphStore';
 import { useRunStore, type RunKind, type RunHistoryEntry, type RunSession } from '@/app/state/runStore';
 import { usePersistenceStore } from '@/app/components/persistence/persistenceStore';
+import { draftErrors, useDraftStore } from '@/app/state/draftStore';
 import { appendHistory, historyKey } from './history';
 import { trustFields } from './trustHistory';
 import { useRepeatStore } from './repeatStore';
@@ -97,6 +98,12 @@ export function launchRun(kind: RunKind = 'main', opts: LaunchOptions = {}): Pro
     plan = opts.plan;
   } else {
     const compiled = compileGraph(graph);
+    // A field still holding an invalid draft blocks the run: running the old value would be a silent substitution.
+    const drafts = draftErrors(useDraftStore.getState().invalid, new Set(graph.nodes.map((n) => n.id)));
+    if (drafts.length > 0) {
+      store.setBlockedBy([...drafts, ...compiled.errors]);
+      return null;
+    }
     if (!compiled.ok) {
       store.setBlockedBy(compiled.errors.length ? compiled.errors : [{ nodeId: null, message: 'The graph cannot be compiled.' }]);
       return null;

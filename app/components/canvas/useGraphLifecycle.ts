@@ -10,6 +10,9 @@ import { useGraphStore } from '@/app/state/graphStore';
 import { useRunStore } from '@/app/state/runStore';
 import { useLayoutStore } from '@/app/state/layoutStore';
 import { useDraftStore } from '@/app/state/draftStore';
+import { usePersistenceStore } from '@/app/components/persistence/persistenceStore';
+import { getEditToken } from '@/app/components/persistence/editTokens';
+import { rememberLastGraph } from '@/app/lib/lastGraph';
 import { fitViewOptions } from './fitView';
 
 export function useGraphLifecycle(wrapperRef: RefObject<HTMLElement | null>, fitSoon: () => void): void {
@@ -23,6 +26,17 @@ export function useGraphLifecycle(wrapperRef: RefObject<HTMLElement | null>, fit
       fitSoon();
     }
   }, [loadId, fitSoon]);
+
+  // "/" reopens the graph this browser last edited.
+  useEffect(() => {
+    const remember = (id: string | null) => {
+      if (id && !useGraphStore.getState().readOnly && getEditToken(id)) rememberLastGraph(id);
+    };
+    remember(usePersistenceStore.getState().graphId);
+    return usePersistenceStore.subscribe((st, prev) => {
+      if (st.graphId !== prev.graphId || st.version !== prev.version) remember(st.graphId);
+    });
+  }, []);
 
   useEffect(
     () =>

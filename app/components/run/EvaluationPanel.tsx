@@ -54,7 +54,7 @@ export function EvaluationPanel({ result }: { result: RunResult }) {
       <div className={styles.evalGrid}>
         <PerClassTable result={result} />
         {runId ? (
-          <ConfusionDrilldown evaluation={ev} runId={runId} live={main?.status === 'done'} />
+          <ConfusionDrilldown evaluation={ev} runId={runId} live={main?.status === 'done' && !main.restored} />
         ) : (
           <ConfusionMatrix labels={ev.labels} matrix={ev.confusionMatrix} />
         )}

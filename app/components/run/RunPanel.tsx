@@ -19,6 +19,8 @@ import { RepeatPanel } from './RepeatPanel';
 import { SharedModelCard } from './SharedModelCard';
 import { WebDemoButton } from './WebDemoButton';
 import { PHASE_LABEL, duration, overallProgress, pct } from './format';
+import { Explain } from './Explain';
+import { useRestoreLastResults } from './useRestoreLastResults';
 import styles from './run.module.css';
 
 function useNodeName(): (nodeId: string | null) => string | null {
@@ -169,14 +171,38 @@ function ProgressHeader({ session }: { session: RunSession }) {
             <span className={styles.badgeSoft}>features: {result?.featureBackend ?? b.featureBackend}</span>
           )}
           {ips !== undefined && ips > 0 && <span className={styles.badgeSoft}>{ips.toFixed(ips < 10 ? 1 : 0)} images/s</span>}
-          {result && <span className={styles.badgeSoft}>path: {result.path}</span>}
-          <span className={styles.reason}>
-            {result ? result.pathReason : ''} {b.reason}
-            {b.adapter ? ` Adapter: ${b.adapter}.` : ''}
-          </span>
         </div>
       )}
     </div>
+  );
+}
+
+/** Developer diagnostics (why this backend and path, tensor accounting, engine messages), folded away. */
+function DeveloperDetails({ session }: { session: RunSession }) {
+  const b = session.backend;
+  const result = session.result;
+  if (!b && !session.tensors && session.notes.length === 0) return null;
+  return (
+    <details className={styles.details}>
+      <summary>Details</summary>
+      {b && (
+        <p className={styles.reason}>
+          {result ? `Path: ${result.path}. ${result.pathReason}` : ''} {b.reason}
+          {b.adapter ? ` Adapter: ${b.adapter}.` : ''}
+        </p>
+      )}
+      <TensorMemory session={session} />
+      {session.notes.length > 0 && (
+        <div className={styles.notes}>
+          Engine messages ({session.notes.length})
+          <ul>
+            {session.notes.map((n, i) => (
+              <li key={i}>{n}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </details>
   );
 }
 
@@ -189,6 +215,9 @@ export function RunPanel() {
   const setCollapsed = useLayoutStore((s) => s.setDockCollapsed);
   const active = scratch?.status === 'running' ? scratch : main;
   const result = main?.result ?? null;
+  /** A run finished in this page: its trained model is alive in the worker (not reopened from saved results). */
+  const live = main?.status === 'done' && !main.restored;
+  useRestoreLastResults();
 
   return (
     <section className={styles.panel} aria-label="Run panel">
@@ -210,19 +239,14 @@ export function RunPanel() {
           {blockedBy.length > 0 && <BlockedList errors={blockedBy} />}
           <SharedModelCard />
           {active && <ProgressHeader session={active} />}
-          {active && <TensorMemory session={active} />}
+          {main?.restored && (
+            <p className={`muted ${styles.restoredNote}`} role="note">
+              Results of the run of {new Date(main.startedAt).toLocaleString()}, kept in this browser. Run again to try the trained model.
+            </p>
+          )}
           {main && <RunError session={main} />}
           {scratch && scratch !== active && <RunError session={scratch} />}
-          {active && active.notes.length > 0 && (
-            <details className={styles.notes}>
-              <summary>Engine messages ({active.notes.length})</summary>
-              <ul>
-                {active.notes.map((n, i) => (
-                  <li key={i}>{n}</li>
-                ))}
-              </ul>
-            </details>
-          )}
+          {active && !active.restored && <DeveloperDetails session={active} />}
           {main && (
             <div className={styles.grid}>
               {(main.trials.length > 0 || result?.tune) && (
@@ -242,11 +266,12 @@ export function RunPanel() {
                 </h3>
                 <LiveCharts epochs={active?.epochs ?? []} />
               </section>
+              {result && <Explain result={result} />}
               {result && <EvaluationPanel result={result} />}
-              {result && main.status === 'done' && <SeeingInside runId={main.runId} result={result} />}
-              {main.status === 'done' && <ComparePanel />}
-              {result && main.status === 'done' && <DataEfficiencyCard runId={main.runId} result={result} />}
-              {main.status === 'done' && (
+              {result && live && <SeeingInside runId={main.runId} result={result} />}
+              {live && <ComparePanel />}
+              {result && live && <DataEfficiencyCard runId={main.runId} result={result} />}
+              {live && (
                 <section className={styles.card} aria-label="Use the trained model">
                   <TryIt />
                   <ExportButton />

@@ -10,7 +10,8 @@ import { useGraphStore } from '@/app/state/graphStore';
 import { useRunStore, type RunKind, type RunHistoryEntry, type RunSession } from '@/app/state/runStore';
 import { usePersistenceStore } from '@/app/components/persistence/persistenceStore';
 import { draftErrors, useDraftStore } from '@/app/state/draftStore';
-import { appendHistory, historyKey } from './history';
+import { historyKey, removeHistoryEntry, upsertHistory } from './history';
+import { saveRunResults } from './savedResults';
 import { trustFields } from './trustHistory';
 import { useRepeatStore } from './repeatStore';
 import type { Plan } from '@/nodes/core/plan';
@@ -59,6 +60,11 @@ export function currentHistoryKey(): string {
 
 export function isRunning(): boolean {
   return active !== null;
+}
+
+/** Id of the run going in this page (null when idle). */
+export function activeRunId(): string | null {
+  return active?.handle.runId ?? null;
 }
 
 /** Compile and run. Returns false when compile errors blocked it. */
@@ -117,6 +123,12 @@ export function launchRun(kind: RunKind = 'main', opts: LaunchOptions = {}): Pro
   active = { kind, handle };
   store.beginSession(kind, handle.runId, graph.name, nodeIds);
   if (kind === 'main') store.setHasTrainedModel(false);
+  // Recorded as going from the start, so a reload or a closed tab leaves an "interrupted" row, not nothing.
+  const startKey = currentHistoryKey();
+  const started = useRunStore.getState()[kind];
+  if (opts.recordHistory !== false && started) {
+    upsertHistory(startKey, { ...historyEntryOf(handle.runId, kind, started, { type: 'status', message: '' } as RunEvent, plan, opts.summarySuffix), status: 'running' });
+  }
   return handle.finished.then((final) => {
     active = null;
     const session = useRunStore.getState()[kind];
@@ -127,7 +139,13 @@ export function launchRun(kind: RunKind = 'main', opts: LaunchOptions = {}): Pro
     let entry: RunHistoryEntry | null = null;
     if (session) {
       entry = historyEntryOf(handle.runId, kind, session, final, plan, opts.summarySuffix);
-      if (opts.recordHistory !== false) appendHistory(currentHistoryKey(), entry);
+      const key = currentHistoryKey();
+      if (opts.recordHistory !== false) {
+        if (key !== startKey) removeHistoryEntry(startKey, handle.runId);
+        upsertHistory(key, entry);
+      }
+      // Results survive a reload and reopen from the history.
+      if (final.type === 'done' && session.result) void saveRunResults(key, session);
     }
     return { final, session, entry, plan };
   });

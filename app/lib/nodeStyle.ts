@@ -80,3 +80,13 @@ export function paramSummary(
     })
     .join(' · ');
 }
+
+/** Human names for enum options in the generated forms (the stored values stay the same). */
+const OPTION_LABELS: Record<string, Record<string, string>> = {
+  'pretrained-model.inputScaling': { auto: 'Automatic (from the model)', minus1to1: '[-1, 1] (MobileNet)', zero1: '[0, 1]', raw255: '0–255 (raw pixels)' },
+  'pretrained-model.source': { catalog: 'Catalog', url: 'URL', upload: 'Uploaded model' },
+};
+
+export function optionLabel(nodeType: string, param: string, value: unknown): string {
+  return OPTION_LABELS[`${nodeType}.${param}`]?.[String(value)] ?? String(value);
+}

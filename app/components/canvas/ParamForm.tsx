@@ -7,6 +7,7 @@
  */
 import { useEffect, useId, useRef, useState } from 'react';
 import { invalidDraftOf, useDraftStore } from '@/app/state/draftStore';
+import { optionLabel } from '@/app/lib/nodeStyle';
 import type { GraphNode } from '@/nodes/core/graph';
 import type { NodeDefinition } from '@/nodes/core/types';
 import { parseNodeParams, type ParamField } from '@/nodes/core/params';
@@ -158,7 +159,7 @@ function ParamInput({ field, node, def, storedError, readOnly, onCommit, onBlur 
         {index < 0 && <option value="">{String(stored ?? '')} (invalid)</option>}
         {options.map((o, i) => (
           <option key={i} value={String(i)}>
-            {String(o)}
+            {optionLabel(node.type, field.key, o)}
           </option>
         ))}
       </select>

@@ -12,6 +12,7 @@ import { usePersistenceStore } from '@/app/components/persistence/persistenceSto
 import { draftErrors, useDraftStore } from '@/app/state/draftStore';
 import { historyKey, removeHistoryEntry, upsertHistory } from './history';
 import { saveRunResults } from './savedResults';
+import { describeChanges, lastRunSnapshot, rememberRunSnapshot, snapshotOf } from './graphChanges';
 import { trustFields } from './trustHistory';
 import { useRepeatStore } from './repeatStore';
 import type { Plan } from '@/nodes/core/plan';
@@ -126,8 +127,15 @@ export function launchRun(kind: RunKind = 'main', opts: LaunchOptions = {}): Pro
   // Recorded as going from the start, so a reload or a closed tab leaves an "interrupted" row, not nothing.
   const startKey = currentHistoryKey();
   const started = useRunStore.getState()[kind];
+  // History rows say what changed since the previous run of this graph ("Learning rate 0.001 → 0.01").
+  let suffix = opts.summarySuffix ?? '';
+  if (kind === 'main' && !opts.plan) {
+    const changes = describeChanges(lastRunSnapshot(startKey), snapshotOf(graph));
+    if (changes.length > 0) suffix += ` · changed: ${changes.join('; ')}`;
+    rememberRunSnapshot(startKey, snapshotOf(graph));
+  }
   if (opts.recordHistory !== false && started) {
-    upsertHistory(startKey, { ...historyEntryOf(handle.runId, kind, started, { type: 'status', message: '' } as RunEvent, plan, opts.summarySuffix), status: 'running' });
+    upsertHistory(startKey, { ...historyEntryOf(handle.runId, kind, started, { type: 'status', message: '' } as RunEvent, plan, suffix), status: 'running' });
   }
   return handle.finished.then((final) => {
     active = null;
@@ -138,7 +146,7 @@ export function launchRun(kind: RunKind = 'main', opts: LaunchOptions = {}): Pro
     }
     let entry: RunHistoryEntry | null = null;
     if (session) {
-      entry = historyEntryOf(handle.runId, kind, session, final, plan, opts.summarySuffix);
+      entry = historyEntryOf(handle.runId, kind, session, final, plan, suffix);
       const key = currentHistoryKey();
       if (opts.recordHistory !== false) {
         if (key !== startKey) removeHistoryEntry(startKey, handle.runId);

@@ -85,6 +85,11 @@ for (const size of SIZES) {
     await expectNoDocumentScroll(page);
     const toolbar = page.getByRole('toolbar', { name: 'Graph toolbar' });
     expect((await toolbar.boundingBox())!.height).toBeLessThan(56);
+    // Save/share and Run never fall off the right edge.
+    for (const name of ['Run', 'Share']) {
+      const b = (await page.getByRole('button', { name, exact: true }).boundingBox())!;
+      expect(b.x + b.width, name).toBeLessThanOrEqual(size.width);
+    }
     await expectNodesInsideCanvas(page);
     if (size.width === 1280) {
       const f = await onScreenFontSizes(page);
@@ -141,8 +146,8 @@ test('after a run: every node in view with results open, reload keeps graph and 
   await openEditor(page);
   await setEpochs(page, 2);
   await runAndWait(page);
-  await page.waitForTimeout(300); // the canvas re-fits after the dock grew
-  await expectNodesInsideCanvas(page);
+  // The canvas re-fits after the dock grew and the cards got their "Done" chips.
+  await expect(async () => expectNodesInsideCanvas(page)).toPass({ timeout: 5_000 });
   await expectNoDocumentScroll(page);
   await expectNoSeriousAxeViolations(page, 'editor after a run');
 

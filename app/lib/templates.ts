@@ -10,11 +10,11 @@ export interface CanvasTemplate {
 }
 
 /**
- * Four columns, two rows (cards are 200 px wide): the data row on top, the model row below, Train top-right and
+ * Four columns, two rows (cards are 184 px wide): the data row on top, the model row below, Train top-right and
  * Evaluate under it. Narrow enough that the default fit on a 1280×720 window keeps card text readable (zoom ≈ 0.8).
  */
-const COL = 248;
-const ROW = 224;
+const COL = 224;
+const ROW = 240;
 const COMPACT: Record<string, { x: number; y: number }> = {
   dataset: { x: 0, y: 0 },
   augment: { x: COL, y: 0 },

@@ -46,7 +46,9 @@ function EditorInner({ initial }: { initial?: () => import('@/nodes/core/graph')
   const commands = useGraphCommands(wrapperRef, sizes);
   const drop = useCanvasDrop(commands.importFile);
   useEditorShortcuts();
-  useGraphLifecycle(wrapperRef, commands.fitSoon);
+  // Set when the student pans or zooms by hand (events with a source); automatic re-framing then leaves the view alone.
+  const userMoved = useRef(false);
+  useGraphLifecycle(wrapperRef, commands.fitSoon, sizes, userMoved);
 
   // First load: show the starting graph unless someone (e.g. a shared link) already loaded one.
   useEffect(() => {
@@ -104,6 +106,9 @@ function EditorInner({ initial }: { initial?: () => import('@/nodes/core/graph')
                 dragSession.current += 1;
               }}
               onSelectionDragStop={() => useGraphStore.getState().breakCoalescing()}
+              onMoveStart={(event) => {
+                if (event) userMoved.current = true;
+              }}
               nodesDraggable={!readOnly}
               nodesConnectable={!readOnly}
               edgesReconnectable={false}

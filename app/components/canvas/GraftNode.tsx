@@ -45,7 +45,7 @@ function RunBadge({ run, name }: { run: NodeRunInfo; name: string }) {
         <span className="gn-run-icon" aria-hidden="true">
           {run.state === 'waiting' ? '◷' : run.state === 'running' ? '' : run.state === 'done' ? '✓' : run.state === 'error' ? '!' : '■'}
         </span>
-        <span className="gn-run-text">
+        <span className="gn-run-text" title={run.message}>
           {run.state === 'waiting' && 'Waiting'}
           {run.state === 'running' && `Running${pct !== null ? ` · ${pct}%` : '…'}`}
           {run.state === 'done' && 'Done'}

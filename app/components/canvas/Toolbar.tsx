@@ -63,6 +63,7 @@ export function Toolbar(p: ToolbarProps) {
         <span className="brand-mark">◆</span>
         <span className="tb-optional">Graft</span>
       </div>
+      <div className="tb-main">
       <GraphNameInput />
       {readOnly && <span className="badge badge-readonly">Read-only</span>}
       <div className="tb-group" role="group" aria-label="File">
@@ -114,7 +115,7 @@ export function Toolbar(p: ToolbarProps) {
       <a className="btn btn-ghost tb-link" href="/mine" title="Every graph this browser can edit">
         My graphs
       </a>
-      <div className="tb-spacer" />
+      </div>
       <div className="tb-extras">
         <ToolbarExtras />
       </div>

@@ -4,7 +4,8 @@
  * restore) resets run chips and problems and is framed; a node whose settings change loses its stale "Done" chip;
  * the view re-fits whenever the canvas changes size (run dock opened, closed or resized; window resized).
  */
-import { useEffect, type RefObject } from 'react';
+import { useEffect, type MutableRefObject, type RefObject } from 'react';
+import type { Size } from './useFlowElements';
 import { useReactFlow } from '@xyflow/react';
 import { useGraphStore } from '@/app/state/graphStore';
 import { useRunStore } from '@/app/state/runStore';
@@ -15,8 +16,22 @@ import { getEditToken } from '@/app/components/persistence/editTokens';
 import { rememberLastGraph } from '@/app/lib/lastGraph';
 import { fitViewOptions } from './fitView';
 
-export function useGraphLifecycle(wrapperRef: RefObject<HTMLElement | null>, fitSoon: () => void): void {
+export function useGraphLifecycle(
+  wrapperRef: RefObject<HTMLElement | null>,
+  fitSoon: () => void,
+  sizes: Record<string, Size>,
+  userMoved: MutableRefObject<boolean>,
+): void {
   const rf = useReactFlow();
+
+  // Run chips make cards taller during and after a run: keep the whole graph framed, unless the student has
+  // panned or zoomed the view themselves.
+  const hasRunChips = useRunStore((s) => Object.keys(s.nodeStates).length > 0);
+  useEffect(() => {
+    if (!hasRunChips || userMoved.current) return;
+    const t = setTimeout(() => void rf.fitView(fitViewOptions(useLayoutStore.getState().minimap)), 120);
+    return () => clearTimeout(t);
+  }, [sizes, hasRunChips, rf, userMoved]);
   const loadId = useGraphStore((s) => s.loadId);
 
   useEffect(() => {
@@ -60,12 +75,15 @@ export function useGraphLifecycle(wrapperRef: RefObject<HTMLElement | null>, fit
       last = now;
       if (timer) clearTimeout(timer);
       // One jump (no animation) once the size settles, so nodes don't slide under the pointer.
-      timer = setTimeout(() => void rf.fitView(fitViewOptions(useLayoutStore.getState().minimap)), 80);
+      timer = setTimeout(() => {
+        userMoved.current = false;
+        void rf.fitView(fitViewOptions(useLayoutStore.getState().minimap));
+      }, 80);
     });
     observer.observe(el);
     return () => {
       observer.disconnect();
       if (timer) clearTimeout(timer);
     };
-  }, [rf, wrapperRef]);
+  }, [rf, wrapperRef, userMoved]);
 }

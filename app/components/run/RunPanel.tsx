@@ -280,7 +280,7 @@ export function RunPanel() {
               )}
             </div>
           )}
-          <RepeatPanel />
+          {main && <RepeatPanel />}
           <HistoryTable />
         </div>
       )}

@@ -51,6 +51,8 @@ const progress = (page: Page) => page.getByRole('region', { name: 'Run panel' })
  * purpose excluded) and the trained model's own count. Recorded as an annotation so the numbers show in the report. */
 async function tensorMemory(page: Page, label: string) {
   const line = page.getByRole('region', { name: 'Run panel' }).getByRole('status', { name: 'Tensor memory' });
+  // Developer diagnostics sit under the run panel's "Details" disclosure.
+  if (!(await line.isVisible())) await page.getByRole('region', { name: 'Run panel' }).getByText('Details', { exact: true }).click();
   await expect(line).toBeVisible();
   const text = (await line.textContent()) ?? '';
   const counts = text.match(/Tensors: (\d+) before → (\d+) after/);

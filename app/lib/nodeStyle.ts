@@ -90,3 +90,12 @@ const OPTION_LABELS: Record<string, Record<string, string>> = {
 export function optionLabel(nodeType: string, param: string, value: unknown): string {
   return OPTION_LABELS[`${nodeType}.${param}`]?.[String(value)] ?? String(value);
 }
+
+/** A marker colour darkened by 30% for text (port types on cards: ≥ 5.5:1 on white for every port colour). */
+export function textColorOf(hex: string): string {
+  const m = /^#([0-9a-f]{6})$/i.exec(hex);
+  if (!m) return hex;
+  const n = parseInt(m[1], 16);
+  const ch = (shift: number) => Math.floor(((n >> shift) & 255) * 0.7).toString(16).padStart(2, '0');
+  return `#${ch(16)}${ch(8)}${ch(0)}`;
+}

@@ -6,7 +6,7 @@ import type { GraphNode } from '@/nodes/core/graph';
 import { PORT_TYPES, type PortDef } from '@/nodes/core/types';
 import { getNodeDefinition } from '@/nodes/registry';
 import { useRunStore, type NodeRunInfo } from '@/app/state/runStore';
-import { CATEGORY_STYLE, displayName, handleLabel, paramSummary } from '@/app/lib/nodeStyle';
+import { CATEGORY_STYLE, displayName, handleLabel, paramSummary, textColorOf } from '@/app/lib/nodeStyle';
 import { modelName, useDatasetName } from '@/app/lib/valueNames';
 import { useCompiled } from './CompileContext';
 
@@ -29,7 +29,7 @@ function PortRow({ port, side, nodeName, connectable }: { port: PortDef; side: '
       />
       <span className="gn-port-label">
         {port.label}
-        <span className="gn-port-type" style={{ color }}>
+        <span className="gn-port-type" style={{ color: textColorOf(color) }}>
           {PORT_TYPES[port.type].label}
         </span>
       </span>

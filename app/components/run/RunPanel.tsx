@@ -128,7 +128,19 @@ function ProgressHeader({ session }: { session: RunSession }) {
         ? `epoch ${session.epochs[session.epochs.length - 1].epoch}/${session.totalEpochs}`
         : null;
   const batchText = session.batch && running ? `batch ${session.batch.batch}/${session.batch.batchesPerEpoch} · loss ${session.batch.loss.toFixed(3)}` : null;
-  const phaseText = running ? (p ? PHASE_LABEL[p.phase] : session.statusMessage) : session.status === 'done' ? 'Finished' : session.status === 'cancelled' ? 'Cancelled' : 'Failed';
+  // The phase's own share done (what the running node shows too), next to the overall bar: one story, two scales.
+  const phasePct = p && p.total > 0 ? Math.round(Math.min(1, p.done / p.total) * 100) : null;
+  const phaseText = running
+    ? p
+      ? `${PHASE_LABEL[p.phase]}${phasePct !== null ? ` ${phasePct}%` : ''}`
+      : session.statusMessage
+    : session.status === 'done'
+      ? 'Finished'
+      : session.status === 'cancelled'
+        ? 'Cancelled'
+        : session.status === 'error'
+          ? 'Failed'
+          : 'Finished';
   const valueText = [phaseText, epochText, `${percent}%`].filter(Boolean).join(', ');
   const elapsed = (session.finishedAt ?? now) - session.startedAt;
   const ips = session.result?.imagesPerSecond ?? p?.imagesPerSecond;
@@ -158,7 +170,8 @@ function ProgressHeader({ session }: { session: RunSession }) {
         </span>
         {epochText && <span>{epochText}</span>}
         {batchText && <span>{batchText}</span>}
-        {running && p && p.etaMs !== null && <span>ETA {duration(p.etaMs)}</span>}
+        {/* Only training reports a meaningful ETA (per-phase ETAs read as "0s left" while loading). */}
+        {running && p && p.phase === 'training' && p.etaMs !== null && <span>ETA {duration(p.etaMs)} for training</span>}
         <span className="muted">elapsed {duration(elapsed)}</span>
         {running && session.statusMessage && p && <span className="muted">{session.statusMessage}</span>}
       </div>

@@ -159,11 +159,12 @@ test('after a run: every node in view with results open, reload keeps graph and 
   await waitSaved(page);
   const url = page.url();
   expect(url).toMatch(/\/g\//);
-  const accuracy = await page.getByRole('region', { name: 'Evaluation' }).getByText(/%/).first().textContent();
+  const accuracy = await page.getByTestId('test-accuracy').textContent();
   await page.reload();
   await expect(allNodes(page)).toHaveCount(TEMPLATE_TITLES.length, { timeout: 30_000 });
   await expect(node(page, 'Train')).toContainText('Epochs 2');
-  await expect(page.getByRole('region', { name: 'Evaluation' })).toContainText(accuracy ?? '%', { timeout: 15_000 });
+  await expect(page.getByTestId('test-accuracy')).toHaveText(accuracy ?? '%', { timeout: 15_000 });
+  await expect(page.getByRole('region', { name: 'What does this mean?' })).toContainText('chance');
 
   // "/" reopens the graph this browser last edited.
   await page.goto('/');

@@ -47,7 +47,11 @@ function ParamInput({ field, node, def, storedError, readOnly, onCommit, onBlur 
   const pending = useRef<{ value: unknown } | null>(null);
 
   // A change from elsewhere (undo, another field's cross-check) resets the draft unless the user is typing here.
+  // Not on mount: a draft brought back from the store must stay until the stored value really changes.
+  const lastStored = useRef(stored);
   useEffect(() => {
+    if (Object.is(lastStored.current, stored)) return;
+    lastStored.current = stored;
     if (typeof document !== 'undefined' && document.activeElement === inputRef.current) return;
     if (pending.current) return;
     setDraft(null);

@@ -64,57 +64,57 @@ export function Toolbar(p: ToolbarProps) {
         <span className="tb-optional">Graft</span>
       </div>
       <div className="tb-main">
-      <GraphNameInput />
-      {readOnly && <span className="badge badge-readonly">Read-only</span>}
-      <div className="tb-group" role="group" aria-label="File">
-        <button type="button" className="btn" onClick={p.onNew} disabled={readOnly} title="Start an empty graph (undoable)">
-          New
+        <GraphNameInput />
+        {readOnly && <span className="badge badge-readonly">Read-only</span>}
+        <div className="tb-group" role="group" aria-label="File">
+          <button type="button" className="btn" onClick={p.onNew} disabled={readOnly} title="Start an empty graph (undoable)">
+            New
+          </button>
+          <select
+            className="btn tb-select"
+            aria-label="Start from template"
+            value=""
+            disabled={readOnly}
+            onChange={(e) => {
+              if (e.target.value) p.onTemplate(e.target.value);
+            }}
+          >
+            <option value="">Templates…</option>
+            {CANVAS_TEMPLATES.map((t) => (
+              <option key={t.id} value={t.id} title={t.description}>
+                {t.name}
+              </option>
+            ))}
+          </select>
+          <LessonsMenu onOpenGraph={p.onOpenGraph} disabled={readOnly} />
+          <button type="button" className="btn" onClick={p.onExport} title="Download as .graft.json">
+            Export
+          </button>
+          <button type="button" className="btn" onClick={() => fileInput.current?.click()} disabled={readOnly} title="Open a .graft.json file">
+            Import
+          </button>
+          <input
+            ref={fileInput}
+            type="file"
+            accept=".json,application/json"
+            aria-label="Import graph file"
+            className="sr-only"
+            tabIndex={-1}
+            disabled={readOnly}
+            onChange={(e) => {
+              const f = e.target.files?.[0];
+              if (f) p.onImportFile(f);
+              e.target.value = '';
+            }}
+          />
+        </div>
+        <button type="button" className="btn btn-accent-soft" onClick={p.onViewCode} title="Show the TensorFlow.js code this graph runs">
+          <span aria-hidden="true" className="tb-optional">{'</> '}</span>View code
         </button>
-        <select
-          className="btn tb-select"
-          aria-label="Start from template"
-          value=""
-          disabled={readOnly}
-          onChange={(e) => {
-            if (e.target.value) p.onTemplate(e.target.value);
-          }}
-        >
-          <option value="">Templates…</option>
-          {CANVAS_TEMPLATES.map((t) => (
-            <option key={t.id} value={t.id} title={t.description}>
-              {t.name}
-            </option>
-          ))}
-        </select>
-        <LessonsMenu onOpenGraph={p.onOpenGraph} disabled={readOnly} />
-        <button type="button" className="btn" onClick={p.onExport} title="Download as .graft.json">
-          Export
-        </button>
-        <button type="button" className="btn" onClick={() => fileInput.current?.click()} disabled={readOnly} title="Open a .graft.json file">
-          Import
-        </button>
-        <input
-          ref={fileInput}
-          type="file"
-          accept=".json,application/json"
-          aria-label="Import graph file"
-          className="sr-only"
-          tabIndex={-1}
-          disabled={readOnly}
-          onChange={(e) => {
-            const f = e.target.files?.[0];
-            if (f) p.onImportFile(f);
-            e.target.value = '';
-          }}
-        />
-      </div>
-      <button type="button" className="btn btn-accent-soft" onClick={p.onViewCode} title="Show the TensorFlow.js code this graph runs">
-        <span aria-hidden="true" className="tb-optional">{'</> '}</span>View code
-      </button>
-      <CreateAssignmentButton />
-      <a className="btn btn-ghost tb-link" href="/mine" title="Every graph this browser can edit">
-        My graphs
-      </a>
+        <CreateAssignmentButton />
+        <a className="btn btn-ghost tb-link" href="/mine" title="Every graph this browser can edit">
+          My graphs
+        </a>
       </div>
       <div className="tb-extras">
         <ToolbarExtras />

@@ -1,5 +1,5 @@
-import { GraftEditor } from './components/canvas/Editor';
+import { HomeEditor } from './HomeEditor';
 
 export default function Home() {
-  return <GraftEditor />;
+  return <HomeEditor />;
 }

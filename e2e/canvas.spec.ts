@@ -131,8 +131,11 @@ test('a node error appears when an input is disconnected or a value is invalid, 
   await epochs.fill('0');
   await expect(inspector(page, 'Train').getByRole('alert').filter({ hasText: /Epochs/ })).toBeVisible();
   await expect(epochs).toHaveAttribute('aria-invalid', 'true');
-  await expect(train.getByRole('img', { name: 'Valid' })).toBeVisible();
+  // Not applied, but not silent either: the invalid draft is a problem on the node until fixed.
+  await expect(train).toContainText(`Epochs ${before}`);
+  await expect(train.getByRole('img', { name: '1 problem' })).toBeVisible();
   await epochs.fill('7');
+  await epochs.press('Enter');
   await expect(epochs).not.toHaveAttribute('aria-invalid', 'true');
   await expect(inspector(page, 'Train').getByRole('alert').filter({ hasText: /Epochs/ })).toHaveCount(0);
   await expect(train).toContainText('Epochs 7');
@@ -187,6 +190,7 @@ test('export and import round-trip the graph', async ({ page }) => {
   await page.getByRole('button', { name: 'Auto layout' }).click();
   await selectNode(page, 'Train');
   await inspector(page, 'Train').getByRole('spinbutton', { name: 'Epochs' }).fill('9');
+  await inspector(page, 'Train').getByRole('spinbutton', { name: 'Epochs' }).press('Enter'); // fields apply when the student finishes typing
   await expect(node(page, 'Train')).toContainText('Epochs 9');
   const names = await nodeNames(page);
   const edgeCount = await allEdges(page).count();

@@ -56,6 +56,7 @@ test('teacher creates an assignment; two students train and submit; leaderboard 
     await expect(allNodes(t)).toHaveCount(6);
     await selectNode(t, 'Train');
     await inspector(t, 'Train').getByRole('spinbutton', { name: 'Epochs' }).fill('4');
+    await inspector(t, 'Train').getByRole('spinbutton', { name: 'Epochs' }).press('Enter'); // fields apply when the student finishes typing
     await expect(node(t, 'Train')).toContainText('Epochs 4');
     // Generous: the first save also opens and migrates the server's database (slow on a loaded machine).
     await expect(t.getByRole('status', { name: 'Save status: Saved' })).toBeVisible({ timeout: 120_000 });

@@ -38,6 +38,7 @@ test.describe.serial('seeing inside a trained model', () => {
     await expect(node(page, 'Train')).toBeVisible();
     await selectNode(page, 'Train');
     await inspector(page, 'Train').getByRole('spinbutton', { name: 'Epochs' }).fill('8');
+    await inspector(page, 'Train').getByRole('spinbutton', { name: 'Epochs' }).press('Enter'); // fields apply when the student finishes typing
     await expect(node(page, 'Train')).toContainText('Epochs 8');
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await expect(panel(page).getByRole('progressbar', { name: 'Training progress' })).toHaveAttribute('aria-valuetext', /Finished/, {

@@ -42,6 +42,7 @@ async function prepareTemplate(page: Page, { backend, epochs, perClass }: { back
   const insp = inspector(page, 'Train');
   await insp.getByRole('combobox', { name: 'Backend' }).selectOption({ label: backend });
   await insp.getByRole('spinbutton', { name: 'Epochs' }).fill(String(epochs));
+  await insp.getByRole('spinbutton', { name: 'Epochs' }).press('Enter'); // fields apply when the student finishes typing
   await expect(node(page, 'Train')).toContainText(`Epochs ${epochs}`);
   await expect(page.getByRole('heading', { name: /^Problems/ })).not.toContainText('error');
 }
@@ -52,6 +53,8 @@ const progress = (page: Page) => page.getByRole('region', { name: 'Run panel' })
  * purpose excluded) and the trained model's own count. Recorded as an annotation so the numbers show in the report. */
 async function tensorMemory(page: Page, label: string) {
   const line = page.getByRole('region', { name: 'Run panel' }).getByRole('status', { name: 'Tensor memory' });
+  // Developer diagnostics sit under the run panel's "Details" disclosure.
+  if (!(await line.isVisible())) await page.getByRole('region', { name: 'Run panel' }).getByText('Details', { exact: true }).click();
   await expect(line).toBeVisible();
   const text = (await line.textContent()) ?? '';
   const counts = text.match(/Tensors: (\d+) before → (\d+) after/);
@@ -210,6 +213,7 @@ test('Cancel stops a run, frees its tensors, and the engine can run again', asyn
   // The worker let go of the cancelled run: a new run starts and finishes.
   await selectNode(page, 'Train');
   await inspector(page, 'Train').getByRole('spinbutton', { name: 'Epochs' }).fill('1');
+  await inspector(page, 'Train').getByRole('spinbutton', { name: 'Epochs' }).press('Enter'); // fields apply when the student finishes typing
   await expect(node(page, 'Train')).toContainText('Epochs 1');
   await page.getByRole('button', { name: 'Run', exact: true }).click();
   await expect(progress(page)).toHaveAttribute('aria-valuetext', /Finished/, { timeout: 240_000 });

@@ -32,6 +32,7 @@ test('save, open the share link read-only elsewhere, fork, edit the fork; the or
   await graphName(page).press('Enter');
   await selectNode(page, 'Train');
   await inspector(page, 'Train').getByRole('spinbutton', { name: 'Epochs' }).fill('5');
+  await inspector(page, 'Train').getByRole('spinbutton', { name: 'Epochs' }).press('Enter'); // fields apply when the student finishes typing
   await expect(node(page, 'Train')).toContainText('Epochs 5');
   await waitSaved(page);
   await expect(page).toHaveURL(/\/g\/[^/]+$/);
@@ -106,6 +107,7 @@ test('save, open the share link read-only elsewhere, fork, edit the fork; the or
     await visitor.getByRole('button', { name: 'Auto layout' }).click();
     await selectNode(visitor, 'Train');
     await inspector(visitor, 'Train').getByRole('spinbutton', { name: 'Epochs' }).fill('11');
+    await inspector(visitor, 'Train').getByRole('spinbutton', { name: 'Epochs' }).press('Enter'); // fields apply when the student finishes typing
     await expect(node(visitor, 'Train')).toContainText('Epochs 11');
     await waitSaved(visitor);
 

@@ -28,6 +28,7 @@ async function runAndWait(page: Page) {
 async function setEpochs(page: Page, epochs: number) {
   await selectNode(page, 'Train');
   await inspector(page, 'Train').getByRole('spinbutton', { name: 'Epochs' }).fill(String(epochs));
+  await inspector(page, 'Train').getByRole('spinbutton', { name: 'Epochs' }).press('Enter'); // fields apply when the student finishes typing
   await expect(node(page, 'Train')).toContainText(`Epochs ${epochs}`);
 }
 

@@ -3,7 +3,7 @@ import dagre from '@dagrejs/dagre';
 import type { GraftGraph } from '@/nodes/core/graph';
 import type { XY } from './graphOps';
 
-export const DEFAULT_NODE_SIZE = { width: 240, height: 130 };
+export const DEFAULT_NODE_SIZE = { width: 184, height: 150 };
 
 export function autoLayout(
   graph: GraftGraph,

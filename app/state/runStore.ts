@@ -58,6 +58,8 @@ export interface RunSession {
   tensors: TensorAccounting | null;
   /** Name of the graph and the plan's node ids, for history and locating things. */
   graphName: string;
+  /** Reopened from saved results (after a reload or from the history): no live model behind it. */
+  restored?: boolean;
 }
 
 export interface RunHistoryEntry {
@@ -75,6 +77,8 @@ export interface RunHistoryEntry {
   /** Short hash of the test-set files (RunResult.splitFingerprint): equal = the same test images. */
   splitFingerprint?: string | null;
   status: RunStatus;
+  /** The page was closed or reloaded during the run. */
+  interrupted?: boolean;
   summary: string;
   /** What paired comparisons and re-runs need (app/components/run/trustHistory.ts); absent on older entries. */
   trust?: TrustRecord;
@@ -98,6 +102,12 @@ interface RunStoreState {
   applyEvents(kind: RunKind, events: RunEvent[]): void;
   /** The session that is running now, else the main one. */
   activeKind(): RunKind;
+  /** Show saved results (no live model): only when nothing is running. */
+  showRestored(session: RunSession): void;
+  /** Another graph is on the canvas: the last graph's sessions, problems and node statuses no longer apply. */
+  resetForNewGraph(): void;
+  /** These nodes' settings changed: a "Done"/"Failed" chip describes the old settings, so drop it. */
+  clearFinishedStates(nodeIds: string[]): void;
 }
 
 const MAX_NOTES = 50;
@@ -228,4 +238,22 @@ export const useRunStore = create<RunStoreState>((set, get) => ({
     }),
 
   activeKind: () => (get().scratch?.status === 'running' ? 'scratch' : 'main'),
+  showRestored: (session) =>
+    set((s) =>
+      s.main?.status === 'running' || s.scratch?.status === 'running' ? {} : { main: { ...session, restored: true }, scratch: null, blockedBy: [] },
+    ),
+  resetForNewGraph: () =>
+    set((s) =>
+      s.main?.status === 'running' || s.scratch?.status === 'running'
+        ? { blockedBy: [] }
+        : { main: null, scratch: null, blockedBy: [], nodeStates: {} },
+    ),
+  clearFinishedStates: (nodeIds) =>
+    set((s) => {
+      const stale = nodeIds.filter((id) => s.nodeStates[id] && s.nodeStates[id].state !== 'running' && s.nodeStates[id].state !== 'waiting');
+      if (stale.length === 0) return {};
+      const nodeStates = { ...s.nodeStates };
+      for (const id of stale) delete nodeStates[id];
+      return { nodeStates };
+    }),
 }));

@@ -232,7 +232,16 @@ function formatCardValue(v: unknown): string {
 
 /** One short line of a node's key params for its card, e.g. "Epochs 20 · Batch size 16 · Learning rate 0.001".
  * The definition's `cardParams` picks them (unknown keys are skipped); otherwise the first few simple ones. */
-export function cardSummary(def: NodeDefinition, rawParams: Record<string, unknown>, maxItems = 3): string {
+/**
+ * `nameOf` (from the app) turns ids into names (dataset name, model title), so ids never reach the card when a name
+ * is known; an id param (`…Id`) is then shown by its name alone.
+ */
+export function cardSummary(
+  def: NodeDefinition,
+  rawParams: Record<string, unknown>,
+  maxItems = 3,
+  nameOf?: (key: string, value: unknown) => string | null,
+): string {
   let fields: ParamField[];
   try {
     fields = paramFields(def);
@@ -252,6 +261,8 @@ export function cardSummary(def: NodeDefinition, rawParams: Record<string, unkno
     .slice(0, maxItems)
     .map((f) => {
       const v = rawParams[f.key] ?? f.default;
+      const named = nameOf?.(f.key, v);
+      if (named) return /Id$/.test(f.key) ? named : `${f.title} ${named}`;
       if (f.kind === 'string' && (v === '' || v === undefined)) return `${f.title} default`;
       return `${f.title} ${formatCardValue(v)}`;
     })

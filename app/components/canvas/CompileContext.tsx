@@ -9,6 +9,7 @@ import type { GraftGraph } from '@/nodes/core/graph';
 import type { GraphError } from '@/nodes/core/types';
 import { useGraphStore } from '@/app/state/graphStore';
 import { useDatasetIssuesStore } from '@/app/state/datasetIssuesStore';
+import { draftErrors, useDraftStore } from '@/app/state/draftStore';
 
 export interface CompiledGraph {
   result: CompileResult;
@@ -47,12 +48,14 @@ export function CompileProvider({ children }: { children: ReactNode }) {
   // Dataset-content problems (found in the browser: IndexedDB / server folders) join the compiler's, so they
   // show on the node, in the problems list, and block a run exactly like compile errors.
   const datasetIssues = useDatasetIssuesStore((s) => s.byNode);
+  // Field drafts that are not valid yet are problems too (never applied, so the compiler can't see them).
+  const invalidDrafts = useDraftStore((s) => s.invalid);
   const key = structureKey(graph);
   // eslint-disable-next-line react-hooks/exhaustive-deps -- recompute on structure, not on positions
   const compiled = useMemo(() => safeCompile(graph), [key]);
   const value = useMemo<CompiledGraph>(() => {
     const present = new Set(graph.nodes.map((n) => n.id));
-    const extraErrors: GraphError[] = [];
+    const extraErrors: GraphError[] = draftErrors(invalidDrafts, present);
     const extraWarnings: GraphError[] = [];
     for (const [nodeId, issues] of Object.entries(datasetIssues)) {
       if (!present.has(nodeId)) continue;
@@ -67,7 +70,7 @@ export function CompileProvider({ children }: { children: ReactNode }) {
         : { ok: false, plan: null, errors, warnings };
     return { result, errorsByNode: group(errors), warningsByNode: group(warnings) };
     // eslint-disable-next-line react-hooks/exhaustive-deps -- graph membership only matters with the issues
-  }, [compiled, datasetIssues]);
+  }, [compiled, datasetIssues, invalidDrafts]);
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }
 

@@ -6,7 +6,8 @@ import type { GraphNode } from '@/nodes/core/graph';
 import { PORT_TYPES, type PortDef } from '@/nodes/core/types';
 import { getNodeDefinition } from '@/nodes/registry';
 import { useRunStore, type NodeRunInfo } from '@/app/state/runStore';
-import { CATEGORY_STYLE, displayName, handleLabel, paramSummary } from '@/app/lib/nodeStyle';
+import { CATEGORY_STYLE, displayName, handleLabel, paramSummary, textColorOf } from '@/app/lib/nodeStyle';
+import { modelName, useDatasetName } from '@/app/lib/valueNames';
 import { useCompiled } from './CompileContext';
 
 export type GraftFlowNode = Node<{ node: GraphNode; readOnly: boolean }, 'graft'>;
@@ -21,14 +22,14 @@ function PortRow({ port, side, nodeName, connectable }: { port: PortDef; side: '
         id={port.id}
         isConnectable={connectable}
         className="gn-handle"
-        style={{ background: color, borderColor: color }}
+        style={{ ['--port' as string]: color }}
         role="button"
         aria-label={handleLabel(nodeName, side, port)}
         title={`${port.label}: ${PORT_TYPES[port.type].label}, ${PORT_TYPES[port.type].description}${port.optional ? ' (optional)' : ''}`}
       />
       <span className="gn-port-label">
         {port.label}
-        <span className="gn-port-type" style={{ color }}>
+        <span className="gn-port-type" style={{ color: textColorOf(color) }}>
           {PORT_TYPES[port.type].label}
         </span>
       </span>
@@ -44,7 +45,7 @@ function RunBadge({ run, name }: { run: NodeRunInfo; name: string }) {
         <span className="gn-run-icon" aria-hidden="true">
           {run.state === 'waiting' ? '◷' : run.state === 'running' ? '' : run.state === 'done' ? '✓' : run.state === 'error' ? '!' : '■'}
         </span>
-        <span className="gn-run-text">
+        <span className="gn-run-text" title={run.message}>
           {run.state === 'waiting' && 'Waiting'}
           {run.state === 'running' && `Running${pct !== null ? ` · ${pct}%` : '…'}`}
           {run.state === 'done' && 'Done'}
@@ -78,13 +79,19 @@ function GraftNodeView({ id, data, selected }: NodeProps<GraftFlowNode>) {
   const errors = errorsByNode.get(id) ?? [];
   const warnings = warningsByNode.get(id) ?? [];
   const name = displayName(node, def);
-  const cat = def ? CATEGORY_STYLE[def.category] : { color: '#868e96', soft: '#f1f3f5', label: 'Unknown' };
-  const summary = paramSummary(node, def);
+  const cat = def ? CATEGORY_STYLE[def.category] : { color: '#868e96', text: '#495057', soft: '#f1f3f5', label: 'Unknown' };
+  const datasetId = node.type === 'dataset' && typeof node.params.datasetId === 'string' ? node.params.datasetId : null;
+  const datasetName = useDatasetName(datasetId);
+  const summary = paramSummary(node, def, 3, (key, value) => {
+    if (key === 'datasetId') return datasetName ?? (typeof value === 'string' && value.startsWith('local:') ? 'Your dataset' : null);
+    if (key === 'catalogId' && typeof value === 'string') return modelName(value);
+    return null;
+  });
 
   return (
     <div
       className={`gn${selected ? ' gn-selected' : ''}${errors.length ? ' gn-invalid' : ''}${run ? ` gn-state-${run.state}` : ''}`}
-      style={{ ['--cat' as string]: cat.color, ['--cat-soft' as string]: cat.soft }}
+      style={{ ['--cat' as string]: cat.color, ['--cat-text' as string]: cat.text, ['--cat-soft' as string]: cat.soft }}
     >
       <header className="gn-header">
         <span className="gn-cat" aria-hidden="true" />

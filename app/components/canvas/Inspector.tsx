@@ -148,7 +148,7 @@ export function Inspector({ nodeId }: { nodeId: string }) {
 
   return (
     <section className="inspector" aria-label={`Inspector: ${name}`}>
-      <header className="insp-header" style={{ ['--cat' as string]: cat?.color ?? '#868e96' }}>
+      <header className="insp-header" style={{ ['--cat' as string]: cat?.color ?? '#868e96', ['--cat-text' as string]: cat?.text ?? '#495057' }}>
         <span className="insp-cat">{cat?.label ?? 'Unknown'}</span>
         <h2 className="insp-title">{name}</h2>
         {node.label && def && <p className="muted insp-type">{def.title}</p>}

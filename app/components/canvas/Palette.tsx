@@ -14,7 +14,7 @@ export function Palette({ onAdd, disabled }: { onAdd(type: string): void; disabl
         const style = CATEGORY_STYLE[cat];
         return (
           <section key={cat} className="palette-group" aria-labelledby={`palette-cat-${cat}`}>
-            <h3 id={`palette-cat-${cat}`} className="palette-cat" style={{ color: style.color }}>
+            <h3 id={`palette-cat-${cat}`} className="palette-cat" style={{ color: style.text }}>
               {style.label}
             </h3>
             <ul className="palette-list">

@@ -1,9 +1,13 @@
 'use client';
 /**
- * The generated param form. Each field keeps what the user typed; only values that pass the node's schema are
- * committed to the graph (one undo step per typing burst). Invalid text stays in the field with the reason beside it.
+ * The generated param form. Each text field keeps what the user typed and applies it only when they finish (leave
+ * the field or press Enter), and only if the node's schema accepts it — so typing "1e-9" never applies the "1" on
+ * the way. An invalid draft stays in the field with the reason beside it and is a problem (listed in Problems,
+ * blocks Run) until fixed; it is never applied or saved.
  */
 import { useEffect, useId, useRef, useState } from 'react';
+import { invalidDraftOf, useDraftStore } from '@/app/state/draftStore';
+import { optionLabel } from '@/app/lib/nodeStyle';
 import type { GraphNode } from '@/nodes/core/graph';
 import type { NodeDefinition } from '@/nodes/core/types';
 import { parseNodeParams, type ParamField } from '@/nodes/core/params';
@@ -36,36 +40,81 @@ interface FieldProps {
 function ParamInput({ field, node, def, storedError, readOnly, onCommit, onBlur }: FieldProps) {
   const id = useId();
   const stored = node.params[field.key] ?? field.default;
-  const [draft, setDraft] = useState<string | null>(null);
-  const [draftError, setDraftError] = useState<string | null>(null);
+  // An invalid draft left earlier (inspector closed meanwhile) comes back: it was never applied.
+  const [draft, setDraft] = useState<string | null>(() => invalidDraftOf(node.id, field.key)?.text ?? null);
+  const [draftError, setDraftError] = useState<string | null>(() => invalidDraftOf(node.id, field.key)?.message ?? null);
   const inputRef = useRef<HTMLInputElement & HTMLTextAreaElement & HTMLSelectElement>(null);
+  const pending = useRef<{ value: unknown } | null>(null);
 
   // A change from elsewhere (undo, another field's cross-check) resets the draft unless the user is typing here.
+  // Not on mount: a draft brought back from the store must stay until the stored value really changes.
+  const lastStored = useRef(stored);
   useEffect(() => {
+    if (Object.is(lastStored.current, stored)) return;
+    lastStored.current = stored;
     if (typeof document !== 'undefined' && document.activeElement === inputRef.current) return;
+    if (pending.current) return;
     setDraft(null);
     setDraftError(null);
+    useDraftStore.getState().clear(node.id, field.key);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only a new stored value resets the draft
   }, [stored]);
 
-  /** Validate a candidate raw value for this field; commit it when valid. */
-  const tryValue = (raw: unknown) => {
+  /** Check a candidate raw value for this field: the parsed value when the schema accepts it, else the reason. */
+  const check = (raw: unknown): { ok: true; value: unknown } | { ok: false; message: string } => {
     let candidate = raw;
     if (field.kind === 'json' && typeof raw === 'string') {
       try {
         candidate = JSON.parse(raw);
       } catch {
-        setDraftError(`${field.title}: not valid JSON.`);
-        return;
+        return { ok: false, message: `${field.title}: not valid JSON.` };
       }
+    }
+    if ((field.kind === 'number' || field.kind === 'integer') && typeof raw === 'string') {
+      // An empty or unparsable number must not become 0 or NaN on the way.
+      if (raw.trim() === '' || !Number.isFinite(Number(raw))) return { ok: false, message: 'Enter a number.' };
+      candidate = Number(raw);
     }
     const parsed = parseNodeParams(def, { ...node.params, [field.key]: candidate });
     const err = parsed.errors.find((e) => e.param === field.key);
-    if (err) {
-      setDraftError(err.message);
+    if (err) return { ok: false, message: err.message };
+    return { ok: true, value: parsed.params[field.key as keyof typeof parsed.params] };
+  };
+
+  /** Typing: remember the draft; record (or clear) it as a problem; apply nothing yet. */
+  const onDraft = (text: string) => {
+    setDraft(text);
+    const r = check(text);
+    if (r.ok) {
+      setDraftError(null);
+      pending.current = { value: r.value };
+      useDraftStore.getState().clear(node.id, field.key);
+    } else {
+      setDraftError(r.message);
+      pending.current = null;
+      useDraftStore.getState().setInvalid({ nodeId: node.id, param: field.key, title: field.title, text, message: r.message });
+    }
+  };
+
+  /** Finished typing (blur / Enter / inspector closing): apply a valid draft. */
+  const finish = () => {
+    const p = pending.current;
+    pending.current = null;
+    if (p) onCommit(field.key, p.value);
+  };
+  const finishRef = useRef(finish);
+  finishRef.current = finish;
+  useEffect(() => () => finishRef.current(), []);
+
+  /** Immediate controls (checkbox, select) have no intermediate states: apply at once when valid. */
+  const tryValue = (raw: unknown) => {
+    const r = check(raw);
+    if (!r.ok) {
+      setDraftError(r.message);
       return;
     }
     setDraftError(null);
-    onCommit(field.key, parsed.params[field.key as keyof typeof parsed.params]);
+    onCommit(field.key, r.value);
   };
 
   const error = draftError ?? (draft === null ? storedError : undefined);
@@ -114,7 +163,7 @@ function ParamInput({ field, node, def, storedError, readOnly, onCommit, onBlur 
         {index < 0 && <option value="">{String(stored ?? '')} (invalid)</option>}
         {options.map((o, i) => (
           <option key={i} value={String(i)}>
-            {String(o)}
+            {optionLabel(node.type, field.key, o)}
           </option>
         ))}
       </select>
@@ -131,11 +180,12 @@ function ParamInput({ field, node, def, storedError, readOnly, onCommit, onBlur 
         readOnly={readOnly}
         aria-describedby={describedBy}
         aria-invalid={error ? true : undefined}
-        onChange={(e) => {
-          setDraft(e.target.value);
-          tryValue(e.target.value);
+        onChange={(e) => onDraft(e.target.value)}
+        onBlur={() => {
+          finish();
+          if (!draftError) setDraft(null);
+          onBlur();
         }}
-        onBlur={onBlur}
       />
     );
   } else {
@@ -154,12 +204,13 @@ function ParamInput({ field, node, def, storedError, readOnly, onCommit, onBlur 
         readOnly={readOnly}
         aria-describedby={describedBy}
         aria-invalid={error ? true : undefined}
-        onChange={(e) => {
-          setDraft(e.target.value);
-          tryValue(e.target.value);
+        onChange={(e) => onDraft(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') finish();
         }}
         onBlur={() => {
-          // A valid draft is in the graph now: show the stored value from here on. An invalid one stays visible.
+          // A valid draft goes into the graph now and the stored value shows from here on. An invalid one stays.
+          finish();
           if (!draftError) setDraft(null);
           onBlur();
         }}

@@ -5,10 +5,14 @@ import { useGraphStore } from '@/app/state/graphStore';
 import { CANVAS_TEMPLATES } from '@/app/lib/templates';
 import { ToolbarExtras } from '@/app/components/slots';
 import { CreateAssignmentButton } from '@/app/a/_components/CreateAssignment';
+import { LessonsMenu } from '@/app/components/lessons/LessonsMenu';
+import type { GraftGraph } from '@/nodes/core/graph';
 
 export interface ToolbarProps {
   onNew(): void;
   onTemplate(id: string): void;
+  /** Open a prepared graph (a lesson) as the new current graph. */
+  onOpenGraph(graph: GraftGraph, message: string): void;
   onViewCode(): void;
   onExport(): void;
   onImportFile(file: File): void;
@@ -56,56 +60,62 @@ export function Toolbar(p: ToolbarProps) {
   return (
     <header className="toolbar" role="toolbar" aria-label="Graph toolbar">
       <div className="brand" aria-hidden="true">
-        <span className="brand-mark">◆</span> Graft
+        <span className="brand-mark">◆</span>
+        <span className="tb-optional">Graft</span>
       </div>
-      <GraphNameInput />
-      {readOnly && <span className="badge badge-readonly">Read-only</span>}
-      <div className="tb-group" role="group" aria-label="File">
-        <button type="button" className="btn" onClick={p.onNew} disabled={readOnly} title="Start an empty graph (undoable)">
-          New
+      <div className="tb-main">
+        <GraphNameInput />
+        {readOnly && <span className="badge badge-readonly">Read-only</span>}
+        <div className="tb-group" role="group" aria-label="File">
+          <button type="button" className="btn" onClick={p.onNew} disabled={readOnly} title="Start an empty graph (undoable)">
+            New
+          </button>
+          <select
+            className="btn tb-select"
+            aria-label="Start from template"
+            value=""
+            disabled={readOnly}
+            onChange={(e) => {
+              if (e.target.value) p.onTemplate(e.target.value);
+            }}
+          >
+            <option value="">Templates…</option>
+            {CANVAS_TEMPLATES.map((t) => (
+              <option key={t.id} value={t.id} title={t.description}>
+                {t.name}
+              </option>
+            ))}
+          </select>
+          <LessonsMenu onOpenGraph={p.onOpenGraph} disabled={readOnly} />
+          <button type="button" className="btn" onClick={p.onExport} title="Download as .graft.json">
+            Export
+          </button>
+          <button type="button" className="btn" onClick={() => fileInput.current?.click()} disabled={readOnly} title="Open a .graft.json file">
+            Import
+          </button>
+          <input
+            ref={fileInput}
+            type="file"
+            accept=".json,application/json"
+            aria-label="Import graph file"
+            className="sr-only"
+            tabIndex={-1}
+            disabled={readOnly}
+            onChange={(e) => {
+              const f = e.target.files?.[0];
+              if (f) p.onImportFile(f);
+              e.target.value = '';
+            }}
+          />
+        </div>
+        <button type="button" className="btn btn-accent-soft" onClick={p.onViewCode} title="Show the TensorFlow.js code this graph runs">
+          <span aria-hidden="true" className="tb-optional">{'</> '}</span>View code
         </button>
-        <select
-          className="btn tb-select"
-          aria-label="Start from template"
-          value=""
-          disabled={readOnly}
-          onChange={(e) => {
-            if (e.target.value) p.onTemplate(e.target.value);
-          }}
-        >
-          <option value="">Templates…</option>
-          {CANVAS_TEMPLATES.map((t) => (
-            <option key={t.id} value={t.id} title={t.description}>
-              {t.name}
-            </option>
-          ))}
-        </select>
-        <button type="button" className="btn" onClick={p.onExport} title="Download as .graft.json">
-          Export
-        </button>
-        <button type="button" className="btn" onClick={() => fileInput.current?.click()} disabled={readOnly} title="Open a .graft.json file">
-          Import
-        </button>
-        <input
-          ref={fileInput}
-          type="file"
-          accept=".json,application/json"
-          aria-label="Import graph file"
-          className="sr-only"
-          tabIndex={-1}
-          disabled={readOnly}
-          onChange={(e) => {
-            const f = e.target.files?.[0];
-            if (f) p.onImportFile(f);
-            e.target.value = '';
-          }}
-        />
+        <CreateAssignmentButton />
+        <a className="btn btn-ghost tb-link" href="/mine" title="Every graph this browser can edit">
+          My graphs
+        </a>
       </div>
-      <button type="button" className="btn btn-accent-soft" onClick={p.onViewCode} title="Show the TensorFlow.js code this graph runs">
-        <span aria-hidden="true">{'</> '}</span>View code
-      </button>
-      <CreateAssignmentButton />
-      <div className="tb-spacer" />
       <div className="tb-extras">
         <ToolbarExtras />
       </div>

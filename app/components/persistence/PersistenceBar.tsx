@@ -83,7 +83,7 @@ export function PersistenceBar() {
         </span>
       )}
       {latestResults && (
-        <button type="button" className="btn btn-small btn-ghost" aria-label="Last run results" aria-expanded={open === 'results'} onClick={() => setOpen(open === 'results' ? null : 'results')}>
+        <button type="button" className="btn btn-small btn-ghost" title="Results of the last run saved with this graph" aria-expanded={open === 'results'} onClick={() => setOpen(open === 'results' ? null : 'results')}>
           Last run {(latestResults.accuracy * 100).toFixed(1)}%
         </button>
       )}

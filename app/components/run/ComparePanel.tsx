@@ -26,6 +26,14 @@ export function ComparePanel() {
   const anyRunning = main?.status === 'running' || scratch?.status === 'running';
   const canCompare = main?.status === 'done' && !anyRunning && !main.result?.tune;
   const sentence = main && scratch ? takeaway(main, scratch) : null;
+  // A greyed-out button says why.
+  const whyNot = canCompare
+    ? null
+    : anyRunning
+      ? 'Available when the current run has finished.'
+      : main?.result?.tune
+        ? 'Not for a tuning run: it trained many models. Promote the best trial into the Train node and run that, then compare.'
+        : 'Available after a successful run.';
 
   return (
     <section className={styles.card} aria-label="Compare with training from scratch">
@@ -34,9 +42,20 @@ export function ComparePanel() {
         Runs the same pipeline again with the trunk&apos;s weights replaced by random ones, to show what the pretrained
         features are worth.
       </p>
-      <button type="button" className="btn btn-accent-soft" disabled={!canCompare} onClick={() => startRun('scratch')}>
+      <button
+        type="button"
+        className="btn btn-accent-soft"
+        disabled={!canCompare}
+        aria-describedby={whyNot ? 'compare-why-not' : undefined}
+        onClick={() => startRun('scratch')}
+      >
         Compare with training from scratch
       </button>
+      {whyNot && (
+        <p id="compare-why-not" className="muted">
+          {whyNot}
+        </p>
+      )}
       {scratch && (
         <>
           {scratch.status === 'running' && (

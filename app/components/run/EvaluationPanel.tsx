@@ -54,7 +54,7 @@ export function EvaluationPanel({ result }: { result: RunResult }) {
       <div className={styles.evalGrid}>
         <PerClassTable result={result} />
         {runId ? (
-          <ConfusionDrilldown evaluation={ev} runId={runId} live={main?.status === 'done'} />
+          <ConfusionDrilldown evaluation={ev} runId={runId} live={main?.status === 'done' && !main.restored} />
         ) : (
           <ConfusionMatrix labels={ev.labels} matrix={ev.confusionMatrix} />
         )}
@@ -123,12 +123,13 @@ export function ConfusionMatrix({ labels, matrix }: { labels: string[]; matrix: 
                   const share = rowTotal > 0 ? count / rowTotal : 0;
                   const correct = i === j;
                   // Diagonal in green, mistakes in red; intensity = share of the true class.
-                  const bg = count === 0 ? 'transparent' : correct ? `rgba(47, 158, 68, ${0.15 + 0.75 * share})` : `rgba(224, 49, 49, ${0.15 + 0.75 * share})`;
+                  // Capped so the dark count stays readable (≥ 4.5:1) on the strongest shade.
+                  const bg = count === 0 ? 'transparent' : correct ? `rgba(47, 158, 68, ${0.12 + 0.48 * share})` : `rgba(224, 49, 49, ${0.12 + 0.48 * share})`;
                   return (
                     <td
                       key={predLabel}
                       className={styles.cell}
-                      style={{ background: bg, color: share > 0.55 ? '#fff' : undefined }}
+                      style={{ background: bg }}
                       aria-label={`True ${trueLabel}, predicted ${predLabel}: ${count} of ${rowTotal}`}
                       title={`True ${trueLabel}, predicted ${predLabel}: ${count} of ${rowTotal}`}
                     >

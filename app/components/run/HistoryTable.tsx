@@ -3,7 +3,9 @@
 import { useEffect, useState } from 'react';
 import { useGraphStore } from '@/app/state/graphStore';
 import { usePersistenceStore } from '@/app/components/persistence/persistenceStore';
-import type { RunHistoryEntry } from '@/app/state/runStore';
+import { useRunStore, type RunHistoryEntry } from '@/app/state/runStore';
+import { showToast } from '@/app/lib/toastStore';
+import { loadRunResults } from './savedResults';
 import { clearHistory, historyKey, readHistory, subscribeHistory } from './history';
 import { duration } from './format';
 import { SavedViewsPanel } from './views/SavedViewsPanel';
@@ -77,7 +79,10 @@ export function HistoryTable() {
                   />
                 </td>
                 <td>{new Date(e.date).toLocaleString()}</td>
-                <td>{e.kind === 'scratch' ? 'from scratch' : 'pretrained'}{e.status !== 'done' ? ` (${e.status})` : ''}</td>
+                <td>
+                  {e.kind === 'scratch' ? 'from scratch' : 'pretrained'}
+                  {e.interrupted ? ' (interrupted: the page was left during the run)' : e.status !== 'done' ? ` (${e.status})` : ''}
+                </td>
                 <td>
                   <RepeatAccuracy entry={e} />
                 </td>
@@ -87,6 +92,16 @@ export function HistoryTable() {
                 <td>{duration(e.trainMs)}</td>
                 <td className={styles.setupCell}>{e.summary}</td>
                 <td>
+                  {e.kind === 'main' && e.status === 'done' && (
+                    <button
+                      type="button"
+                      className="btn btn-small btn-ghost"
+                      aria-label={`Open results of the run of ${new Date(e.date).toLocaleString()}`}
+                      onClick={() => void openResults(e.id)}
+                    >
+                      Results
+                    </button>
+                  )}
                   {e.kind === 'main' && e.status === 'done' && (
                     <button
                       type="button"
@@ -117,6 +132,17 @@ export function HistoryTable() {
       )}
     </section>
   );
+}
+
+/** Reopen a finished run's saved results (IndexedDB) in the run panel. */
+async function openResults(runId: string): Promise<void> {
+  if (useRunStore.getState().main?.runId === runId) return;
+  const saved = await loadRunResults(runId);
+  if (!saved) {
+    showToast('The results of this run are no longer kept in this browser.', 'error');
+    return;
+  }
+  useRunStore.getState().showRestored(saved.session);
 }
 
 /** The two compared entries, older first (A), or null when one was cleared from the history. */

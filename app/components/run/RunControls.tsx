@@ -1,16 +1,27 @@
 'use client';
 /** Toolbar buttons: Run / Cancel (accessible names exactly "Run" and "Cancel"). */
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
+import { compileGraph } from '@/nodes/compiler';
 import { useRunStore } from '@/app/state/runStore';
 import { useGraphStore } from '@/app/state/graphStore';
 import { getEngineClient } from '@/nodes/engine/host-browser/client';
-import { cancelRun, startRun } from './controller';
+import { cancelRun, currentHistoryKey, startRun } from './controller';
+import { estimateCost, type CostEstimate } from './costEstimate';
+import { readHistory } from './history';
+import { CostDialog } from './CostDialog';
+
+/** Run, but ask first when the run trains conv layers (slow): cost before cost. */
+function estimateBeforeRun(): CostEstimate | null {
+  const compiled = compileGraph(useGraphStore.getState().graph);
+  return compiled.ok ? estimateCost(compiled.plan, readHistory(currentHistoryKey())) : null;
+}
 import styles from './run.module.css';
 
 export function RunControls() {
   const running = useRunStore((s) => s.main?.status === 'running' || s.scratch?.status === 'running');
   const blocked = useRunStore((s) => s.blockedBy.length);
   const hasNodes = useGraphStore((s) => s.graph.nodes.length > 0);
+  const [cost, setCost] = useState<CostEstimate | null>(null);
 
   // Start the worker (tfjs + backends load) while the user is still building the graph.
   useEffect(() => {
@@ -23,7 +34,11 @@ export function RunControls() {
       <button
         type="button"
         className="btn btn-primary"
-        onClick={() => startRun('main')}
+        onClick={() => {
+          const estimate = estimateBeforeRun();
+          if (estimate) setCost(estimate);
+          else startRun('main');
+        }}
         disabled={running || !hasNodes}
         title={hasNodes ? 'Compile the graph and train it in this browser' : 'Add nodes first'}
         aria-describedby={blocked ? 'run-blocked-note' : undefined}
@@ -33,6 +48,21 @@ export function RunControls() {
       <button type="button" className="btn" onClick={cancelRun} disabled={!running} title="Stop the current run">
         Cancel
       </button>
+      {cost && (
+        <CostDialog
+          estimate={cost}
+          onClose={() => setCost(null)}
+          onRun={() => {
+            setCost(null);
+            startRun('main');
+          }}
+          onFreeze={() => {
+            if (cost.freezeNodeId) useGraphStore.getState().updateNodeParams(cost.freezeNodeId, { mode: 'all' });
+            setCost(null);
+            startRun('main');
+          }}
+        />
+      )}
       {blocked > 0 && !running && (
         <span id="run-blocked-note" className={styles.blockedNote} role="status">
           {blocked} problem{blocked > 1 ? 's' : ''} — see run panel

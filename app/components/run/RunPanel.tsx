@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import { useRunStore, type RunSession } from '@/app/state/runStore';
 import { useGraphStore } from '@/app/state/graphStore';
+import { useLayoutStore } from '@/app/state/layoutStore';
 import { getNodeDefinition } from '@/nodes/registry';
 import type { GraphError } from '@/nodes/core/types';
 import { LiveCharts } from './LiveCharts';
@@ -19,6 +20,8 @@ import { SharedModelCard } from './SharedModelCard';
 import { WebDemoButton } from './WebDemoButton';
 import { ClearFeatureCacheButton } from './ClearFeatureCacheButton';
 import { PHASE_LABEL, duration, overallProgress, pct } from './format';
+import { Explain } from './Explain';
+import { useRestoreLastResults } from './useRestoreLastResults';
 import styles from './run.module.css';
 
 function useNodeName(): (nodeId: string | null) => string | null {
@@ -126,7 +129,19 @@ function ProgressHeader({ session }: { session: RunSession }) {
         ? `epoch ${session.epochs[session.epochs.length - 1].epoch}/${session.totalEpochs}`
         : null;
   const batchText = session.batch && running ? `batch ${session.batch.batch}/${session.batch.batchesPerEpoch} · loss ${session.batch.loss.toFixed(3)}` : null;
-  const phaseText = running ? (p ? PHASE_LABEL[p.phase] : session.statusMessage) : session.status === 'done' ? 'Finished' : session.status === 'cancelled' ? 'Cancelled' : 'Failed';
+  // The phase's own share done (what the running node shows too), next to the overall bar: one story, two scales.
+  const phasePct = p && p.total > 0 ? Math.round(Math.min(1, p.done / p.total) * 100) : null;
+  const phaseText = running
+    ? p
+      ? `${PHASE_LABEL[p.phase]}${phasePct !== null ? ` ${phasePct}%` : ''}`
+      : session.statusMessage
+    : session.status === 'done'
+      ? 'Finished'
+      : session.status === 'cancelled'
+        ? 'Cancelled'
+        : session.status === 'error'
+          ? 'Failed'
+          : 'Finished';
   const valueText = [phaseText, epochText, `${percent}%`].filter(Boolean).join(', ');
   const elapsed = (session.finishedAt ?? now) - session.startedAt;
   const ips = session.result?.imagesPerSecond ?? p?.imagesPerSecond;
@@ -156,7 +171,8 @@ function ProgressHeader({ session }: { session: RunSession }) {
         </span>
         {epochText && <span>{epochText}</span>}
         {batchText && <span>{batchText}</span>}
-        {running && p && p.etaMs !== null && <span>ETA {duration(p.etaMs)}</span>}
+        {/* Only training reports a meaningful ETA (per-phase ETAs read as "0s left" while loading). */}
+        {running && p && p.phase === 'training' && p.etaMs !== null && <span>ETA {duration(p.etaMs)} for training</span>}
         <span className="muted">elapsed {duration(elapsed)}</span>
         {running && session.statusMessage && p && <span className="muted">{session.statusMessage}</span>}
       </div>
@@ -169,16 +185,40 @@ function ProgressHeader({ session }: { session: RunSession }) {
             <span className={styles.badgeSoft}>features: {result?.featureBackend ?? b.featureBackend}</span>
           )}
           {ips !== undefined && ips > 0 && <span className={styles.badgeSoft}>{ips.toFixed(ips < 10 ? 1 : 0)} images/s</span>}
-          {result && <span className={styles.badgeSoft}>path: {result.path}</span>}
           {result?.featuresReused && <span className={styles.badgeSoft} data-testid="features-reused">features reused from cache</span>}
           <ClearFeatureCacheButton />
-          <span className={styles.reason}>
-            {result ? result.pathReason : ''} {b.reason}
-            {b.adapter ? ` Adapter: ${b.adapter}.` : ''}
-          </span>
         </div>
       )}
     </div>
+  );
+}
+
+/** Developer diagnostics (why this backend and path, tensor accounting, engine messages), folded away. */
+function DeveloperDetails({ session }: { session: RunSession }) {
+  const b = session.backend;
+  const result = session.result;
+  if (!b && !session.tensors && session.notes.length === 0) return null;
+  return (
+    <details className={styles.details}>
+      <summary>Details</summary>
+      {b && (
+        <p className={styles.reason}>
+          {result ? `Path: ${result.path}. ${result.pathReason}` : ''} {b.reason}
+          {b.adapter ? ` Adapter: ${b.adapter}.` : ''}
+        </p>
+      )}
+      <TensorMemory session={session} />
+      {session.notes.length > 0 && (
+        <div className={styles.notes}>
+          Engine messages ({session.notes.length})
+          <ul>
+            {session.notes.map((n, i) => (
+              <li key={i}>{n}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </details>
   );
 }
 
@@ -187,9 +227,13 @@ export function RunPanel() {
   const scratch = useRunStore((s) => s.scratch);
   const blockedBy = useRunStore((s) => s.blockedBy);
   const tuneNodeId = useGraphStore((s) => s.graph.nodes.find((n) => n.type === 'hyperparameter-tune')?.id ?? null);
-  const [collapsed, setCollapsed] = useState(false);
+  const collapsed = useLayoutStore((s) => s.dockCollapsed);
+  const setCollapsed = useLayoutStore((s) => s.setDockCollapsed);
   const active = scratch?.status === 'running' ? scratch : main;
   const result = main?.result ?? null;
+  /** A run finished in this page: its trained model is alive in the worker (not reopened from saved results). */
+  const live = main?.status === 'done' && !main.restored;
+  useRestoreLastResults();
 
   return (
     <section className={styles.panel} aria-label="Run panel">
@@ -202,7 +246,7 @@ export function RunPanel() {
           </span>
         )}
         <span className={styles.spacer} />
-        <button type="button" className="btn btn-small btn-ghost" aria-expanded={!collapsed} onClick={() => setCollapsed((c) => !c)}>
+        <button type="button" className="btn btn-small btn-ghost" aria-expanded={!collapsed} onClick={() => setCollapsed(!collapsed)}>
           {collapsed ? 'Show run panel' : 'Hide run panel'}
         </button>
       </div>
@@ -211,19 +255,14 @@ export function RunPanel() {
           {blockedBy.length > 0 && <BlockedList errors={blockedBy} />}
           <SharedModelCard />
           {active && <ProgressHeader session={active} />}
-          {active && <TensorMemory session={active} />}
+          {main?.restored && (
+            <p className={`muted ${styles.restoredNote}`} role="note">
+              Results of the run of {new Date(main.startedAt).toLocaleString()}, kept in this browser. Run again to try the trained model.
+            </p>
+          )}
           {main && <RunError session={main} />}
           {scratch && scratch !== active && <RunError session={scratch} />}
-          {active && active.notes.length > 0 && (
-            <details className={styles.notes}>
-              <summary>Engine messages ({active.notes.length})</summary>
-              <ul>
-                {active.notes.map((n, i) => (
-                  <li key={i}>{n}</li>
-                ))}
-              </ul>
-            </details>
-          )}
+          {active && !active.restored && <DeveloperDetails session={active} />}
           {main && (
             <div className={styles.grid}>
               {(main.trials.length > 0 || result?.tune) && (
@@ -243,11 +282,12 @@ export function RunPanel() {
                 </h3>
                 <LiveCharts epochs={active?.epochs ?? []} />
               </section>
+              {result && <Explain result={result} />}
               {result && <EvaluationPanel result={result} />}
-              {result && main.status === 'done' && <SeeingInside runId={main.runId} result={result} />}
-              {main.status === 'done' && <ComparePanel />}
-              {result && main.status === 'done' && <DataEfficiencyCard runId={main.runId} result={result} />}
-              {main.status === 'done' && (
+              {result && live && <SeeingInside runId={main.runId} result={result} />}
+              {live && <ComparePanel />}
+              {result && live && <DataEfficiencyCard runId={main.runId} result={result} />}
+              {live && (
                 <section className={styles.card} aria-label="Use the trained model">
                   <TryIt />
                   <ExportButton />
@@ -256,7 +296,7 @@ export function RunPanel() {
               )}
             </div>
           )}
-          <RepeatPanel />
+          {main && <RepeatPanel />}
           <HistoryTable />
         </div>
       )}

@@ -16,6 +16,7 @@ export function TryIt() {
   const [dragOver, setDragOver] = useState(false);
   const [camera, setCamera] = useState<MediaStream | null>(null);
   const video = useRef<HTMLVideoElement>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
     if (!hasModel) setPrediction(null);
@@ -111,19 +112,22 @@ export function TryIt() {
             role="group"
           >
             <span>Drop an image here, or</span>
-            <label className="btn btn-small">
+            <button type="button" className="btn btn-small" onClick={() => fileInput.current?.click()}>
               Choose image…
-              <input
-                type="file"
-                accept="image/*"
-                className="sr-only"
-                aria-label="Image to classify"
-                onChange={(e) => {
-                  onFiles(e.target.files);
-                  e.target.value = '';
-                }}
-              />
-            </label>
+            </button>
+            {/* The button opens it; out of the tab order so keyboard users meet one control, not two. */}
+            <input
+              ref={fileInput}
+              type="file"
+              accept="image/*"
+              className="sr-only"
+              tabIndex={-1}
+              aria-label="Image to classify"
+              onChange={(e) => {
+                onFiles(e.target.files);
+                e.target.value = '';
+              }}
+            />
             {camera ? (
               <button type="button" className="btn btn-small" onClick={stopCamera}>
                 Stop webcam

@@ -9,7 +9,10 @@ import { getEngineClient, type RunHandle } from '@/nodes/engine/host-browser/cli
 import { useGraphStore } from '@/app/state/graphStore';
 import { useRunStore, type RunKind, type RunHistoryEntry, type RunSession } from '@/app/state/runStore';
 import { usePersistenceStore } from '@/app/components/persistence/persistenceStore';
-import { appendHistory, historyKey } from './history';
+import { draftErrors, useDraftStore } from '@/app/state/draftStore';
+import { historyKey, removeHistoryEntry, upsertHistory } from './history';
+import { saveRunResults } from './savedResults';
+import { describeChanges, lastRunSnapshot, rememberRunSnapshot, snapshotOf } from './graphChanges';
 import { trustFields } from './trustHistory';
 import { useRepeatStore } from './repeatStore';
 import type { Plan } from '@/nodes/core/plan';
@@ -60,6 +63,11 @@ export function isRunning(): boolean {
   return active !== null;
 }
 
+/** Id of the run going in this page (null when idle). */
+export function activeRunId(): string | null {
+  return active?.handle.runId ?? null;
+}
+
 /** Compile and run. Returns false when compile errors blocked it. */
 export function startRun(kind: RunKind = 'main'): boolean {
   // A plain run of the (possibly edited) graph: an earlier repeat's spread no longer describes it.
@@ -97,6 +105,12 @@ export function launchRun(kind: RunKind = 'main', opts: LaunchOptions = {}): Pro
     plan = opts.plan;
   } else {
     const compiled = compileGraph(graph);
+    // A field still holding an invalid draft blocks the run: running the old value would be a silent substitution.
+    const drafts = draftErrors(useDraftStore.getState().invalid, new Set(graph.nodes.map((n) => n.id)));
+    if (drafts.length > 0) {
+      store.setBlockedBy([...drafts, ...compiled.errors]);
+      return null;
+    }
     if (!compiled.ok) {
       store.setBlockedBy(compiled.errors.length ? compiled.errors : [{ nodeId: null, message: 'The graph cannot be compiled.' }]);
       return null;
@@ -110,6 +124,19 @@ export function launchRun(kind: RunKind = 'main', opts: LaunchOptions = {}): Pro
   active = { kind, handle };
   store.beginSession(kind, handle.runId, graph.name, nodeIds);
   if (kind === 'main') store.setHasTrainedModel(false);
+  // Recorded as going from the start, so a reload or a closed tab leaves an "interrupted" row, not nothing.
+  const startKey = currentHistoryKey();
+  const started = useRunStore.getState()[kind];
+  // History rows say what changed since the previous run of this graph ("Learning rate 0.001 → 0.01").
+  let suffix = opts.summarySuffix ?? '';
+  if (kind === 'main' && !opts.plan) {
+    const changes = describeChanges(lastRunSnapshot(startKey), snapshotOf(graph));
+    if (changes.length > 0) suffix += ` · changed: ${changes.join('; ')}`;
+    rememberRunSnapshot(startKey, snapshotOf(graph));
+  }
+  if (opts.recordHistory !== false && started) {
+    upsertHistory(startKey, { ...historyEntryOf(handle.runId, kind, started, { type: 'status', message: '' } as RunEvent, plan, suffix), status: 'running' });
+  }
   return handle.finished.then((final) => {
     active = null;
     const session = useRunStore.getState()[kind];
@@ -119,8 +146,14 @@ export function launchRun(kind: RunKind = 'main', opts: LaunchOptions = {}): Pro
     }
     let entry: RunHistoryEntry | null = null;
     if (session) {
-      entry = historyEntryOf(handle.runId, kind, session, final, plan, opts.summarySuffix);
-      if (opts.recordHistory !== false) appendHistory(currentHistoryKey(), entry);
+      entry = historyEntryOf(handle.runId, kind, session, final, plan, suffix);
+      const key = currentHistoryKey();
+      if (opts.recordHistory !== false) {
+        if (key !== startKey) removeHistoryEntry(startKey, handle.runId);
+        upsertHistory(key, entry);
+      }
+      // Results survive a reload and reopen from the history.
+      if (final.type === 'done' && session.result) void saveRunResults(key, session);
     }
     return { final, session, entry, plan };
   });

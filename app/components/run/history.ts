@@ -26,6 +26,8 @@ const EntrySchema = z.object({
   status: z.enum(['running', 'done', 'error', 'cancelled']),
   summary: z.string(),
   trust: TrustRecordSchema.optional(),
+  /** The page was closed or reloaded while this run was going. */
+  interrupted: z.boolean().optional(),
 });
 
 export function historyKey(graphId: string | null, graphName: string): string {
@@ -52,6 +54,58 @@ export function appendHistory(key: string, entry: RunHistoryEntry): RunHistoryEn
   }
   notify();
   return next;
+}
+
+/** Add the entry, or replace the one with the same id in place (a run is recorded when it starts, then updated). */
+export function upsertHistory(key: string, entry: RunHistoryEntry): RunHistoryEntry[] {
+  const current = readHistory(key);
+  const at = current.findIndex((e) => e.id === entry.id);
+  if (at < 0) return appendHistory(key, entry);
+  const next = [...current];
+  next[at] = entry;
+  write(key, next);
+  return next;
+}
+
+export function removeHistoryEntry(key: string, id: string): void {
+  const current = readHistory(key);
+  if (current.some((e) => e.id === id)) write(key, current.filter((e) => e.id !== id));
+}
+
+/**
+ * Runs recorded as going that are not going in this page: the page was closed or reloaded during them. They are
+ * kept, marked interrupted (a run is recorded when it starts precisely so that leaving never loses it silently).
+ */
+export function sealInterrupted(key: string, activeRunId: string | null): void {
+  const current = readHistory(key);
+  if (!current.some((e) => e.status === 'running' && e.id !== activeRunId)) return;
+  write(
+    key,
+    current.map((e) => (e.status === 'running' && e.id !== activeRunId ? { ...e, status: 'cancelled' as const, interrupted: true } : e)),
+  );
+}
+
+/** The unsaved graph just got its id: its runs (kept under its name until now) move with it. */
+export function moveHistory(fromKey: string, toKey: string): void {
+  if (fromKey === toKey) return;
+  const moving = readHistory(fromKey);
+  if (moving.length === 0) return;
+  const kept = readHistory(toKey).filter((e) => !moving.some((m) => m.id === e.id));
+  write(toKey, [...moving, ...kept].sort((a, b) => b.date - a.date).slice(0, MAX_ENTRIES));
+  try {
+    localStorage.removeItem(fromKey);
+  } catch {
+    /* ignore */
+  }
+}
+
+function write(key: string, entries: RunHistoryEntry[]): void {
+  try {
+    localStorage.setItem(key, JSON.stringify(entries));
+  } catch {
+    /* storage full or disabled: history is a convenience */
+  }
+  notify();
 }
 
 export function clearHistory(key: string): void {

@@ -65,11 +65,12 @@ export function ConfusionDrilldown({ evaluation, runId, live }: { evaluation: Ev
                 {labels.map((predLabel, j) => {
                   const count = row[j] ?? 0;
                   const share = rowTotal > 0 ? count / rowTotal : 0;
+                  // Capped so the dark count stays readable (≥ 4.5:1) on the strongest shade.
                   const bg =
-                    count === 0 ? 'transparent' : i === j ? `rgba(47, 158, 68, ${0.15 + 0.75 * share})` : `rgba(224, 49, 49, ${0.15 + 0.75 * share})`;
+                    count === 0 ? 'transparent' : i === j ? `rgba(47, 158, 68, ${0.12 + 0.48 * share})` : `rgba(224, 49, 49, ${0.12 + 0.48 * share})`;
                   const selected = cell?.t === i && cell?.p === j;
                   return (
-                    <td key={predLabel} style={{ background: bg, color: share > 0.55 ? '#fff' : undefined }}>
+                    <td key={predLabel} style={{ background: bg }}>
                       <button
                         type="button"
                         className={`${styles.cellButton} ${selected ? styles.cellSelected : ''}`}

@@ -39,8 +39,9 @@ export default defineConfig({
     },
   },
   webServer: {
-    // `npm run build` = `next build --webpack` (Turbopack's production build hangs at 0% CPU here; webpack ~1 min).
-    command: `npm run build && npx next start -p ${PORT}`,
+    // `npm run build` = `next build --webpack` (Turbopack's production build hangs at 0% CPU here; webpack ~1 min),
+    // then the same entry `npm start` uses (server/next-entry.mjs: socket client addresses, 400 on bad escapes).
+    command: `npm run build && PORT=${PORT} node server/next-entry.mjs`,
     url: `http://127.0.0.1:${PORT}`,
     timeout: 600_000,
     reuseExistingServer: !process.env.CI,

@@ -5,7 +5,7 @@
  * body timeouts.
  */
 import net from 'node:net';
-import http from 'node:http';
+import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeServer } from './http/nodeServer';

@@ -11,7 +11,7 @@ import { TRPCError } from '@trpc/server';
 import { openDatabase, type Database } from '../db';
 import { attachResults, createGraph, forkGraph, getGraph, listHistory, listMine, restoreVersion, updateGraph } from './graphs';
 import { hashToken } from '../tokens';
-import { GraftErrorCause } from '../trpc/init';
+import { type GraftErrorCause } from '../trpc/init';
 import { sampleGraph } from '../test/harness';
 import type { RunResultsSummary } from '../schemas';
 

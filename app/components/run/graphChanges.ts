@@ -34,7 +34,7 @@ export function describeChanges(before: GraphSnapshot | null, after: GraphSnapsh
     const o = old.get(n.id);
     if (!o || o.type !== n.type) continue;
     const def = getNodeDefinition(n.type);
-    let fields: ReturnType<typeof paramFields> = [];
+    let fields: ReturnType<typeof paramFields>;
     try {
       fields = def ? paramFields(def) : [];
     } catch {

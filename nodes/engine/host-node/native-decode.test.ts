@@ -7,7 +7,7 @@ import { describe, expect, it, vi } from 'vitest';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import * as tf from '@tensorflow/tfjs';
-import { decodeImage, ImageDecodeError } from '../../dataset/decode-node';
+import { decodeImage, type ImageDecodeError } from '../../dataset/decode-node';
 import { resizeToUint8 } from '../data/pixel-store';
 import { decodeImageNative, decodeImageWithSharp, isSrgbProfile, loadSharp } from './native-decode';
 import type { DecodedImage } from '../host';

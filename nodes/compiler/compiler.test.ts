@@ -361,7 +361,7 @@ describe('hyperparameter tune', () => {
     expect(errorsOf(compileGraph(dup))).toEqual([expect.objectContaining({ message: expect.stringMatching(/already in the search space/) })]);
     const noVal = tuneGraph([{ nodeId: 'head', param: 'dropout', values: [0.1] }]);
     byId(noVal, 'dataset').params.validationSplit = 0;
-    byId(noVal, 'train').params.earlyStoppingPatience = 0; // early stopping has its own validation-split error
+    byId(noVal, 'tune').params.earlyStoppingPatience = 0; // early stopping has its own validation-split error
     expect(errorsOf(compileGraph(noVal))).toEqual([expect.objectContaining({ nodeId: 'tune', message: expect.stringMatching(/validation split: set it above 0 on the Dataset node/) })]);
   });
 

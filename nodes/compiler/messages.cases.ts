@@ -46,7 +46,7 @@ export const MINIMAL_CASES: Array<[string, Change]> = [
   ['two evaluates', (g) => (g.nodes.push(node('ev2', 'evaluate')), g.edges.push(edge('train', 'trained', 'ev2', 'trained')))],
   ['a stray node with bad params', (g) => void g.nodes.push(node('stray', 'add-head', { hiddenUnits: -3 }, '  '))],
   ['bad param in the pipeline', (g) => params(g, 'train', { learningRate: -1, epochs: 0 })],
-  ['early stopping without validation', (g) => params(g, 'train', { earlyStoppingPatience: 3, validationSplit: 0 })],
+  ['early stopping without validation', (g) => (params(g, 'train', { earlyStoppingPatience: 3 }), params(g, 'dataset', { validationSplit: 0 }))],
   ['empty graph', (g) => ((g.nodes = []), (g.edges = []))],
 ];
 

@@ -185,7 +185,7 @@ const EXPECTED: Record<string, { ok: boolean; errors?: unknown[]; warnings?: unk
   "early stopping without validation": {
     ok: false,
     errors: [
-      {"nodeId": "train", "param": "earlyStoppingPatience", "message": "Early stopping watches the validation loss: set a validation split above 0 (or patience to 0)."},
+      {"nodeId": "train", "param": "earlyStoppingPatience", "message": "Early stopping watches the validation loss: set a validation split above 0 on the Dataset node (or patience to 0)."},
     ],
     warnings: [],
   },

@@ -162,7 +162,7 @@ describe('a run on stored features', () => {
     const events: RunEvent[] = [];
     const reused = await runPlan(plan, host, { onEvent: (e) => events.push(e), featureStore: store });
     expect([store.misses, store.hits]).toEqual([1, 1]);
-    expect(events).toContainEqual({ type: 'status', message: 'Reusing the trunk features computed by an earlier trial.' });
+    expect(events).toContainEqual({ type: 'status', message: 'Trunk features reused from cache: nothing to extract.' });
     // No trunk pass and no image decoding on a hit (the only 'loading' event is the model's own, total 1).
     expect(events.some((e) => e.type === 'progress' && e.phase === 'features')).toBe(false);
     expect(events.some((e) => e.type === 'progress' && e.phase === 'loading' && e.total > 1)).toBe(false);

@@ -95,7 +95,7 @@ describe('runPlan on the Node host', () => {
     expect(result.path).toBe('cached');
     expect(result.pathReason).toMatch(/4 cached random views/);
     expect(result.epochs).toHaveLength(2);
-    const augmented = store.get(featureCacheKey(plan, { featureBackend: result.featureBackend ?? result.backend }))!;
+    const augmented = store.findByPlanKey(featureCacheKey(plan, { featureBackend: result.featureBackend ?? result.backend }))!;
     expect(augmented.trainViews).toHaveLength(4);
     const views = augmented.trainViews.map((v) => Array.from(v.features));
     for (let v = 1; v < 4; v++) expect(views[v], `view ${v} vs view 0`).not.toEqual(views[0]);
@@ -104,7 +104,7 @@ describe('runPlan on the Node host', () => {
     plain.dataset.augment = null;
     const plainStore = new FeatureStore();
     const plainResult = await runPlan(plain, host(), { onEvent: () => {}, featureStore: plainStore });
-    const unaugmented = plainStore.get(featureCacheKey(plain, { featureBackend: plainResult.featureBackend ?? plainResult.backend }))!;
+    const unaugmented = plainStore.findByPlanKey(featureCacheKey(plain, { featureBackend: plainResult.featureBackend ?? plainResult.backend }))!;
     expect(unaugmented.trainViews).toHaveLength(1);
     expect(Array.from(augmented.validation.features)).toEqual(Array.from(unaugmented.validation.features));
     expect(Array.from(augmented.test!.features)).toEqual(Array.from(unaugmented.test!.features));

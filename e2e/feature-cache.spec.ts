@@ -25,6 +25,7 @@ test('a second Run after changing only the learning rate reuses the features; cl
   const train = inspector(page, 'Train');
   await train.getByRole('combobox', { name: 'Backend' }).selectOption({ label: 'wasm' });
   await train.getByRole('spinbutton', { name: 'Epochs' }).fill('2');
+  await train.getByRole('spinbutton', { name: 'Epochs' }).press('Enter'); // fields apply when the student finishes typing
   await expect(node(page, 'Train')).toContainText('Epochs 2');
   // Start from an empty cache whatever ran before in this browser profile.
   await runToEnd(page);
@@ -36,6 +37,8 @@ test('a second Run after changing only the learning rate reuses the features; cl
 
   await selectNode(page, 'Train');
   await inspector(page, 'Train').getByRole('spinbutton', { name: 'Learning rate' }).fill('0.003');
+  await inspector(page, 'Train').getByRole('spinbutton', { name: 'Learning rate' }).press('Enter');
+  await expect(node(page, 'Train')).toContainText('Learning rate 0.003');
   await runToEnd(page);
   await expect(panel(page).getByTestId('features-reused')).toHaveText('features reused from cache');
 

@@ -38,6 +38,7 @@ async function prepareTemplate(page: Page, { backend, epochs, perClass }: { back
   await expect(node(page, 'Train')).toBeVisible();
   await selectNode(page, 'Dataset');
   await inspector(page, 'Dataset').getByRole('spinbutton', { name: 'Max images per class' }).fill(String(perClass));
+  await inspector(page, 'Dataset').getByRole('spinbutton', { name: 'Max images per class' }).press('Enter');
   await selectNode(page, 'Train');
   const insp = inspector(page, 'Train');
   await insp.getByRole('combobox', { name: 'Backend' }).selectOption({ label: backend });

@@ -23,5 +23,6 @@ export default {
   ignoreStatic: true,
   tempDirName: '.stryker-tmp',
   cleanTempDir: true,
-  ignorePatterns: ['.next*', 'data', 'e2e', 'reports', 'test-results', 'playwright-report', 'docs', 'bench', '.git'],
+  // Root-anchored: a bare 'data' would also drop nodes/engine/data/ from the sandbox.
+  ignorePatterns: ['/.next*', '/data', '/e2e', '/reports', '/test-results', '/playwright-report', '/docs', '/bench'],
 };

@@ -57,7 +57,7 @@ describe('TokenBucketLimiter', () => {
 
   it('forgets refilled buckets when it tracks very many keys (memory stays bounded), keeping the others', async () => {
     const c = clock();
-    const limiter = new TokenBucketLimiter(2, 1, c.now);
+    const limiter = new TokenBucketLimiter(2, 2, c.now);
     await limiter.take('busy');
     await limiter.take('busy');
     for (let i = 0; i < 49_999; i++) await limiter.take(`k${i}`);
@@ -66,10 +66,11 @@ describe('TokenBucketLimiter', () => {
     // The key that arrives at the limit is limited like any other (it is not the one evicted).
     expect([await limiter.take('late'), await limiter.take('late'), await limiter.take('late')]).toEqual([0, 0, 1]);
     expect(buckets.size).toBe(50_001);
-    c.advance(1500); // the k* buckets (1 token left) are full again; 'busy' (0 left) and 'late' are not
+    // 0.5 s at 2 tokens/s: the k* buckets (1 token left) are exactly full again; 'busy' and 'late' (0 left) are not.
+    c.advance(500);
     await limiter.take('new');
     expect([...buckets.keys()].sort()).toEqual(['busy', 'late', 'new']);
-    // 'busy' kept its state: 1.5 tokens → one take, then a wait.
+    // 'busy' kept its state: 1 token → one take, then a wait.
     expect([await limiter.take('busy'), await limiter.take('busy')]).toEqual([0, 1]);
   });
 });

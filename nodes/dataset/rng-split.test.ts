@@ -27,6 +27,12 @@ describe('createRng / hashSeed / shuffleInPlace (golden values)', () => {
     expect(shuffleInPlace(items, createRng(7))).toBe(items);
     expect(items).toEqual([6, 5, 8, 1, 2, 3, 4, 7, 9, 0]);
     expect(shuffleInPlace([], createRng(7))).toEqual([]);
+    // Exactly n − 1 draws (the exported program shares streams with the engine): the next draw is the 10th.
+    const shared = createRng(7);
+    shuffleInPlace([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], shared);
+    const reference = createRng(7);
+    for (let i = 0; i < 9; i++) reference();
+    expect(shared()).toBe(reference());
     expect(shuffleInPlace(['x'], createRng(7))).toEqual(['x']);
     // Every position is reachable: over many seeds, the first item lands everywhere.
     const landed = new Set<number>();
@@ -53,6 +59,11 @@ describe('epochOrder and splitDataset (golden values)', () => {
     });
     // Class 1 (5 images) is below the cap: all of it is used.
     expect(split.used.filter((i) => labels[i] === 1)).toEqual([10, 11, 12, 13, 14]);
+    // Interleaved labels: the used items still come back in ascending order.
+    const interleaved = splitDataset([1, 0, 1, 0, 1, 0, 2, 2, 1, 0], { testSplit: 0, validationSplit: 0, seed: 1, maxImagesPerClass: 3 });
+    expect(interleaved.used).toEqual([...interleaved.used].sort((a, b) => a - b));
+    expect(interleaved.used).toHaveLength(8);
+    expect(interleaved.train).toEqual(interleaved.used);
     // No cap (0) or a cap above every class: everything is used.
     expect(splitDataset(labels, { testSplit: 0.2, validationSplit: 0, seed: 5, maxImagesPerClass: 0 }).used).toHaveLength(28);
     expect(splitDataset(labels, { testSplit: 0.2, validationSplit: 0, seed: 5, maxImagesPerClass: 13 }).used).toHaveLength(28);
@@ -72,7 +83,13 @@ describe('split counts and refusals', () => {
     expect(splitCounts([0, 0, 0, 0, 0, 0, 0, 0, 0, 0], { testSplit: 0.01, validationSplit: 0 })[0]).toMatchObject({ test: 1, train: 9 });
     expect(splitCounts([0, 0, 0], { testSplit: 0, validationSplit: 0 })[0]).toMatchObject({ test: 0, validation: 0, train: 3 });
     // Empty classes up to numClasses are listed with zero counts.
-    expect(splitCounts([1, 1], { testSplit: 0.5, validationSplit: 0 }, 3).map((c) => [c.label, c.total])).toEqual([[0, 0], [1, 2], [2, 0]]);
+    expect(splitCounts([1, 1], { testSplit: 0.5, validationSplit: 0.5 }, 3).map((c) => [c.label, c.total, c.test, c.validation, c.train])).toEqual([
+      [0, 0, 0, 0, 0],
+      [1, 2, 1, 0, 1],
+      [2, 0, 0, 0, 0],
+    ]);
+    // A held-out part never takes the last image: round(2 · 0.9) = 2 → 1.
+    expect(splitCounts([0, 0], { testSplit: 0.9, validationSplit: 0 })[0]).toMatchObject({ test: 1, train: 1 });
     expect(splitCounts([], { testSplit: 0.5, validationSplit: 0 })).toEqual([]);
   });
 
@@ -81,6 +98,18 @@ describe('split counts and refusals', () => {
       expect(() => stratifiedSplit([0, 1], { testSplit, validationSplit, seed: 0 })).toThrow(SplitError);
       expect(() => splitCounts([0, 1], { testSplit, validationSplit })).toThrow(/must be a fraction in \[0, 1\)/);
     }
+    const named = (testSplit: number, validationSplit: number) => {
+      try {
+        stratifiedSplit([0, 1], { testSplit, validationSplit, seed: 0 });
+      } catch (e) {
+        return [(e as SplitError).message, (e as SplitError).classes];
+      }
+      return null;
+    };
+    expect(named(2, 0)).toEqual(['testSplit must be a fraction in [0, 1), got 2', []]);
+    expect(named(0, -1)).toEqual(['validationSplit must be a fraction in [0, 1), got -1', []]);
+    expect(() => splitCounts([0], { testSplit: 0, validationSplit: 3 })).toThrow('validationSplit must be a fraction in [0, 1), got 3');
+    expect(() => splitCounts([0], { testSplit: 3, validationSplit: 0 })).toThrow('testSplit must be a fraction in [0, 1), got 3');
     expect(() => stratifiedSplit([0, 1.5], { testSplit: 0.2, validationSplit: 0, seed: 0 })).toThrow('item 1 has an invalid label 1.5');
     expect(() => splitDataset([0, -1], { testSplit: 0.2, validationSplit: 0, seed: 0, maxImagesPerClass: 0 })).toThrow('item 1 has an invalid label -1');
   });

@@ -157,6 +157,7 @@ describe('fit loop mechanics', () => {
     const ctx = new RunContext(tf, plan, { onEvent: (e) => events.push(e) });
     const model = await makeModel();
     const sizes: number[] = [];
+    const batchLogs: Array<{ loss: number; accuracy: number; size: number }> = [];
     const orders: number[][] = [];
     const source = batches();
     const recording: BatchSource = { count: source.count, makeBatch: (positions) => (orders.push(positions), source.makeBatch(positions)) };
@@ -168,9 +169,18 @@ describe('fit loop mechanics', () => {
       epochs: 3,
       batchSize: 5,
       seed: 9,
-      callbacks: [progress(ctx, Date.now(), images), nodeStatus(ctx), { onBatchEnd: (b) => sizes.push(b.size) }],
+      callbacks: [progress(ctx, Date.now(), images), nodeStatus(ctx), { onBatchEnd: (b) => (sizes.push(b.size), batchLogs.push(b)) }],
     });
     expect(sizes).toEqual([5, 5, 2, 5, 5, 2, 5, 5, 2]);
+    // The epoch's loss/accuracy are the batch values weighted by batch size.
+    result.epochs.forEach((e, k) => {
+      const mine = batchLogs.slice(k * 3, k * 3 + 3);
+      const n = mine.reduce((a, b) => a + b.size, 0);
+      expect(e.loss).toBeCloseTo(mine.reduce((a, b) => a + b.loss * b.size, 0) / n, 10);
+      expect(e.accuracy).toBeCloseTo(mine.reduce((a, b) => a + b.accuracy * b.size, 0) / n, 10);
+      expect(e.ms).toBeGreaterThanOrEqual(0);
+      expect(e.ms).toBeLessThan(60_000);
+    });
     expect(images.value).toBe(3 * ITEMS);
     // Every epoch visits every item once, in a different order.
     const epoch1 = orders.slice(0, 3).flat();
@@ -257,6 +267,12 @@ describe('fit loop mechanics', () => {
     cb.onBatchEnd!(batch(16, 4));
     cb.onBatchEnd!(batch(16, 5));
     expect(() => cb.onBatchEnd!(batch(16, 6))).toThrow(/the loss exploded to 16\.0 in epoch 1 \(batch 6\).*try 0\.01 or lower/);
+    try {
+      divergence(ctx).onBatchEnd!(batch(NaN, 2));
+    } catch (e) {
+      expect(e).toBeInstanceOf(RunError);
+      expect([(e as RunError).kind, (e as RunError).nodeId]).toEqual(['nan-loss', ctx.plan.nodeIds.train]);
+    }
     expect(() => divergence(ctx).onBatchEnd!(batch(Infinity, 1))).toThrow(/the loss became Infinity/);
     expect(() => divergence(ctx).onBatchEnd!(batch(NaN, 1))).toThrow(/the loss and weights became NaN/);
     // The suggested rate: a tenth, written plainly down to 0.001, else in exponent form.

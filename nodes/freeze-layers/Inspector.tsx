@@ -62,7 +62,7 @@ export default function FreezeLayersInspector({ node, params, onChange, graph, r
           </div>
           <p className={styles.hint}>
             In the trunk ({trunk.length} layers up to <code>{info.truncateAt}</code>). The new head is always trainable.
-            {info.trainableParams > 0 ? ' Trainable trunk layers mean full forward/backward passes every epoch (slower; WASM cannot train convolutions).' : ' A fully frozen trunk lets Graft compute features once (fast).'}
+            {info.trainableParams > 0 ? ' Trainable trunk layers mean full forward/backward passes every epoch (slower than training only the head).' : ' A fully frozen trunk lets Graft compute features once (fast).'}
           </p>
           {info.problem && <p className={styles.error} role="alert">{info.problem}</p>}
         </div>

@@ -45,17 +45,17 @@ function basePlan(): Plan {
 const VARIANTS: Record<string, (p: Plan) => void> = {
   template: () => {},
   // The defaults before early stopping was on by default (kept to show what changed).
-  'previous defaults (20 epochs, no early stopping)': (p) => {
+  'previous defaults (20 epochs; no early stopping)': (p) => {
     p.train.epochs = 20;
     p.train.earlyStoppingPatience = 0;
   },
-  'template, linear head': (p) => {
+  'template; linear head': (p) => {
     p.classifier.head = { ...p.classifier.head, hiddenLayers: 0 };
   },
-  'template, dropout 0.5': (p) => {
+  'template; dropout 0.5': (p) => {
     p.classifier.head = { ...p.classifier.head, dropout: 0.5 };
   },
-  'template, patience 10': (p) => {
+  'template; patience 10': (p) => {
     p.train.earlyStoppingPatience = 10;
   },
 };

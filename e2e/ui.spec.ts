@@ -171,13 +171,13 @@ test('after a run: every node in view with results open, reload keeps graph and 
   await expect(page).toHaveURL(url, { timeout: 15_000 });
 
   // The read-only view (another browser) and My graphs.
-  // A separate browser profile (axe needs a page from an explicit context).
-  const elsewhere = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-  const visitor = await elsewhere.newPage();
+  // axe's Playwright builder needs a page of a context made with browser.newContext().
+  const visitorContext = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const visitor = await visitorContext.newPage();
   await visitor.goto(url);
   await expect(allNodes(visitor)).toHaveCount(TEMPLATE_TITLES.length, { timeout: 30_000 });
   await expectNoSeriousAxeViolations(visitor, 'read-only view');
-  await elsewhere.close();
+  await visitorContext.close();
   await page.goto('/mine');
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   await expectNoSeriousAxeViolations(page, 'My graphs');

@@ -10,7 +10,7 @@ import { RunContext } from '../context';
 import { fit, type BatchSource, type FitCallback } from './loop';
 import { divergence, earlyStopping, nodeStatus, progress } from './callbacks';
 import { testPlan } from '../test-utils';
-import type { RunEvent } from '../types';
+import { RunError, type RunEvent } from '../types';
 import type { Plan } from '../../core/plan';
 
 beforeAll(async () => {

@@ -260,7 +260,8 @@ test('View code shows the program and follows the chosen pretrained model', asyn
   const mobilenet = picker.getByRole('option', { name: /^MobileNet v1 \(α 0\.25/ });
   await expect(mobilenet).toHaveCount(1);
   await picker.selectOption({ label: (await mobilenet.textContent())!.trim() });
-  await expect(node(page, 'Pretrained Model')).toContainText('mobilenet-v1-0.25-224');
+  // The card names the model (its catalog title), not its id.
+  await expect(node(page, 'Pretrained Model')).toContainText('MobileNet v1 (α 0.25, 224px)');
 
   await page.getByRole('button', { name: 'View code' }).click();
   await expect(dialog).toBeVisible();

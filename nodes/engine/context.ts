@@ -7,6 +7,7 @@ import type { Plan } from '../core/plan';
 import type { RunPlanOptions } from './host';
 import { RunError, type NodeRunState, type RunEvent } from './types';
 import { disposeLayerWeights } from './model/dispose';
+import { disposeOptimizer } from './rules/optimizer';
 
 export type TF = typeof tfjs;
 
@@ -106,7 +107,7 @@ export class RunContext {
   disposeAll(): void {
     for (const optimizer of this.optimizers) {
       try {
-        optimizer.dispose();
+        disposeOptimizer(optimizer);
       } catch {
         /* already disposed */
       }

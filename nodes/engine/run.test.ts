@@ -226,6 +226,17 @@ describe('no tensor leaks', () => {
   });
 });
 
+describe('every optimizer leaves tf.memory() as before', () => {
+  it.each(['sgd', 'rmsprop', 'adam'] as const)('%s (momentum 0.9)', async (optimizer) => {
+    const before = tf.memory().numTensors;
+    const plan = testPlan({ model: 'tiny-cnn', datasetId: DATASET, epochs: 2 });
+    plan.train.optimizer = optimizer;
+    plan.train.momentum = 0.9;
+    await runPlan(plan, host(), { onEvent: () => {} });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
 describe('Cancel from outside the engine', () => {
   it('a Cancel that arrives as a host event (a timer here, a worker message in the browser) stops training promptly', async () => {
     // On WASM every await inside a batch is a microtask: unless the loop yields to the event loop, a timer (or the

@@ -22,3 +22,13 @@ export function makeOptimizer(tf: typeof import('@tensorflow/tfjs'), s: Optimize
       return tf.train.adam(s.learningRate);
   }
 }
+
+/**
+ * `optimizer.dispose()`, plus the learning-rate scalar that tfjs 4.22's MomentumOptimizer.dispose() forgets (it
+ * never calls SGDOptimizer.dispose(), so every SGD-with-momentum run would leak one tensor).
+ */
+export function disposeOptimizer(optimizer: import('@tensorflow/tfjs').Optimizer): void {
+  optimizer.dispose();
+  const c = (optimizer as unknown as { c?: { isDisposed: boolean; dispose(): void } }).c;
+  if (c && !c.isDisposed) c.dispose();
+}

@@ -15,19 +15,17 @@ import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
+import { API_SECURITY_HEADERS } from './api-security-headers.mjs';
 
 export const SOCKET_ADDRESS_HEADER = 'x-graft-socket-address';
 export const SOCKET_STAMP_HEADER = 'x-graft-socket-stamp';
 export const SOCKET_STAMP_ENV = 'GRAFT_SOCKET_STAMP';
 
-/** Headers of the entry's own error responses (the same policy server/securityHeaders.ts gives API responses). */
+/** Headers of the entry's own error responses: the API responses' security headers, JSON, never cached. */
 const ERROR_HEADERS = {
   'content-type': 'application/json',
   'cache-control': 'no-store',
-  'x-content-type-options': 'nosniff',
-  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
+  ...API_SECURITY_HEADERS,
 };
 
 function seconds(name, fallback) {

@@ -1,14 +1,12 @@
 /**
  * Response headers for API responses (JSON and image bytes): nothing in them is a document, so the CSP allows
  * nothing; never sniffed, never framed, never cached unless the route says the content is immutable.
- * The app's pages get their policy from next.config.js (PAGE_CSP there). Keep server/next-entry.mjs in step.
+ * The app's pages get their policy from next.config.js (PAGE_CSP there); the headers themselves live in
+ * api-security-headers.mjs, shared with server/next-entry.mjs.
  */
-export const API_SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'x-content-type-options': 'nosniff',
-  'content-security-policy': "default-src 'none'; frame-ancestors 'none'; sandbox",
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-};
+import { API_SECURITY_HEADERS as SHARED_HEADERS } from './api-security-headers.mjs';
+
+export const API_SECURITY_HEADERS: Readonly<Record<string, string>> = SHARED_HEADERS;
 
 /** `immutable` for version-addressed, never-changing reads; everything else is `no-store`. */
 export const IMMUTABLE_CACHE = 'public, max-age=31536000, immutable';

@@ -1,21 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../engine/host-node';
 import type { AugmentPlan } from '../core/plan';
+import { NO_AUGMENT } from './test-plans';
 import { createRng } from '../dataset/split';
 import { augmentBatch, augmentIsActive, describeAugment, randomTransformRow } from './augment';
-
-const NONE: AugmentPlan = {
-  flipHorizontal: false,
-  flipVertical: false,
-  rotation: 0,
-  zoom: 0,
-  translate: 0,
-  brightness: 0,
-  contrast: 0,
-  noise: 0,
-  seed: 1,
-  cachedViews: 1,
-};
 
 /** A 4×4 image whose red channel encodes the column (0, 10, 20, 30). */
 function gradient(): tf.Tensor4D {
@@ -31,16 +19,16 @@ describe('augmentBatch', () => {
 
   it('is the identity when every strength is 0', () => {
     const input = gradient();
-    const out = augmentBatch(tf, input, NONE, createRng(1));
+    const out = augmentBatch(tf, input, NO_AUGMENT, createRng(1));
     expect(Array.from(out.dataSync())).toEqual(Array.from(input.dataSync()));
-    expect(augmentIsActive(NONE)).toBe(false);
+    expect(augmentIsActive(NO_AUGMENT)).toBe(false);
     tf.dispose([input, out]);
   });
 
   it('a horizontal flip mirrors columns exactly', () => {
     const input = gradient();
     // Find a seed whose first draw flips.
-    const plan = { ...NONE, flipHorizontal: true };
+    const plan = { ...NO_AUGMENT, flipHorizontal: true };
     let seed = 1;
     while (randomTransformRow(plan, 4, 4, createRng(seed))[0] > 0) seed++;
     const out = augmentBatch(tf, input, plan, createRng(seed));
@@ -54,7 +42,7 @@ describe('augmentBatch', () => {
     await tf.setBackend(backend);
     try {
       const input = tf.fill([4, 8, 8, 3], 200) as tf.Tensor4D;
-      const plan = { ...NONE, rotation: 0.3, zoom: 0.3 };
+      const plan = { ...NO_AUGMENT, rotation: 0.3, zoom: 0.3 };
       const out = augmentBatch(tf, input, plan, createRng(3));
       const means = Array.from(await tf.mean(out, [1, 2, 3]).data());
       // A constant image stays (nearly) constant under any reflect-filled geometric transform.
@@ -68,7 +56,7 @@ describe('augmentBatch', () => {
   it('keeps shape and 0..255 range under strong transforms, is seeded, and leaks nothing', () => {
     const before = tf.memory().numTensors;
     const input = tf.randomUniform([3, 16, 16, 3], 0, 255, 'float32', 5) as tf.Tensor4D;
-    const strong: AugmentPlan = { ...NONE, flipHorizontal: true, flipVertical: true, rotation: 1, zoom: 1, translate: 1, brightness: 1, contrast: 1, noise: 1 };
+    const strong: AugmentPlan = { ...NO_AUGMENT, flipHorizontal: true, flipVertical: true, rotation: 1, zoom: 1, translate: 1, brightness: 1, contrast: 1, noise: 1 };
     const a = augmentBatch(tf, input, strong, createRng(42));
     const b = augmentBatch(tf, input, strong, createRng(42));
     const c = augmentBatch(tf, input, strong, createRng(43));

@@ -3,10 +3,13 @@
  * exactly like a run that computed them), recency and the byte budget, and a cache key that changes with what
  * changes features and only with that.
  */
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeatureStore, cachedFeaturesBytes, featureCacheKey, type CachedFeatures } from './feature-store';
 import { createNodeHost } from './host-node';
+import { DiskFeatureCache } from './host-node/feature-disk-cache';
 import { runPlan } from './run';
 import { saveTinyCnn, testPlan } from './test-utils';
 import type { RunEvent, RunResult } from './types';
@@ -73,6 +76,72 @@ describe('FeatureStore', () => {
     store.set('a', entry(1));
     store.set('b', entry(2));
     expect([store.has('a'), store.has('b'), store.totalBytes]).toEqual([false, true, one]);
+  });
+});
+
+describe('FeatureStore over a persistent backing (a real cache folder)', () => {
+  const made: string[] = [];
+  const folder = () => (made.push(fs.mkdtempSync(path.join(os.tmpdir(), 'graft-fstore-'))), made.at(-1)!);
+  afterAll(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+  const floats = (c: CachedFeatures | undefined) => c && [...c.trainViews, c.validation, c.test!].map((r) => [Array.from(r.features), r.kept]);
+
+  it('lookup: memory first, then the backing (a backing hit returns the stored values and stays in memory)', async () => {
+    const dir = folder();
+    await new FeatureStore(1e6, new DiskFeatureCache(dir)).save('k', entry(3));
+    const store = new FeatureStore(1e6, new DiskFeatureCache(dir)); // a new process over the same folder
+    expect(await store.lookup('missing')).toBeUndefined();
+    expect([store.hits, store.misses, store.size]).toEqual([0, 1, 0]);
+    expect(floats(await store.lookup('k'))).toEqual(floats(entry(3)));
+    expect([store.hits, store.misses, store.has('k')]).toEqual([1, 1, true]);
+    fs.rmSync(dir, { recursive: true }); // the second lookup is served from memory
+    expect(floats(await store.lookup('k'))).toEqual(floats(entry(3)));
+    expect([store.hits, store.misses]).toEqual([2, 1]);
+  });
+
+  it('contains: true for memory or backing entries (loading a backing entry into memory), counts nothing', async () => {
+    const dir = folder();
+    const memoryOnly = new FeatureStore();
+    memoryOnly.set('m', entry(1));
+    expect([await memoryOnly.contains('m'), await memoryOnly.contains('x')]).toEqual([true, false]);
+    await new FeatureStore(1e6, new DiskFeatureCache(dir)).save('k', entry(2));
+    const store = new FeatureStore(1e6, new DiskFeatureCache(dir));
+    expect([await store.contains('k'), await store.contains('x')]).toEqual([true, false]);
+    expect([store.has('k'), store.has('x'), store.hits, store.misses]).toEqual([true, false, 0, 0]);
+  });
+
+  it('a failing backing only loses persistence; clearAll empties memory and the backing', async () => {
+    const file = path.join(folder(), 'not-a-folder');
+    fs.writeFileSync(file, 'x');
+    const broken = new FeatureStore(1e6, new DiskFeatureCache(file)); // every write fails (ENOTDIR)
+    await broken.save('k', entry(1));
+    expect(floats(await broken.lookup('k'))).toEqual(floats(entry(1)));
+    expect(await new FeatureStore(1e6, new DiskFeatureCache(file)).lookup('k')).toBeUndefined();
+
+    const dir = folder();
+    const store = new FeatureStore(1e6, new DiskFeatureCache(dir));
+    await store.save('k', entry(1));
+    await store.clearAll();
+    expect([store.size, store.totalBytes]).toEqual([0, 0]);
+    expect(await new FeatureStore(1e6, new DiskFeatureCache(dir)).lookup('k')).toBeUndefined();
+    const memoryOnly = new FeatureStore();
+    memoryOnly.set('k', entry(1));
+    await memoryOnly.clearAll();
+    expect(memoryOnly.size).toBe(0);
+  });
+
+  it('findByPlanKey finds an entry by its plan alone, whatever its image/weight identity', () => {
+    const plan = testPlan({ model: 'tiny-cnn', datasetId: 'builtin:shapes-target' });
+    const other = structuredClone(plan);
+    other.classifier.model.truncateAt = 'conv1';
+    const identity = { images: 'img-hash', weights: 'w-hash', truncateAt: 'relu1', scaling: 'unit' };
+    const store = new FeatureStore();
+    store.set(featureCacheKey(other, { identity }), entry(1));
+    store.set(featureCacheKey(plan, { identity }), entry(2));
+    expect(floats(store.findByPlanKey(featureCacheKey(plan)))).toEqual(floats(entry(2)));
+    expect(floats(store.findByPlanKey(featureCacheKey(other)))).toEqual(floats(entry(1)));
+    expect(store.findByPlanKey(featureCacheKey(plan, { featureBackend: 'cpu' }))).toBeUndefined();
+    // The entry keeps its identity (findByPlanKey does not rewrite stored keys).
+    expect(store.has(featureCacheKey(plan, { identity }))).toBe(true);
   });
 });
 

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { EarlyStoppingRule, monitoredLoss } from '../nodes/engine/rules/early-stopping';
 
 const ROOT = path.resolve(__dirname, '..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -32,8 +33,13 @@ describe('npm run pipeline (scripts/pipeline.ts)', () => {
     expect(out.splitFingerprint).toMatch(/^[0-9a-f]{12}$/);
     expect(out.epochs).toBe(12);
     expect(out.epochLogs).toHaveLength(12);
-    expect(out.keptEpoch).toBeGreaterThanOrEqual(1);
-    expect(out.keptEpoch).toBeLessThanOrEqual(12);
+    // The kept epoch follows from the printed epoch logs: the last one, unless early stopping fired on the 12th
+    // epoch, then the best one.
+    const example = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples/minimal.graft.json'), 'utf8'));
+    const rule = new EarlyStoppingRule(example.nodes.find((n: { id: string }) => n.id === 'train').params.earlyStoppingPatience);
+    const decisions = (out.epochLogs as Array<{ epoch: number; loss: number; valLoss: number | null }>).map((e) => rule.update(e.epoch, monitoredLoss(e)));
+    expect(decisions.slice(0, -1)).not.toContain('stop');
+    expect(out.keptEpoch).toBe(decisions.at(-1) === 'stop' ? rule.bestEpoch : 12);
     expect(out.path).toBe('cached');
     expect(['wasm', 'cpu']).toContain(out.backend);
     // Graft's pretrained shapes CNN transfers well: far above chance (25 %) on 24 held-out images.

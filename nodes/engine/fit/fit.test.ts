@@ -162,6 +162,7 @@ describe('fit loop mechanics', () => {
     const source = batches();
     const recording: BatchSource = { count: source.count, makeBatch: (positions) => (orders.push(positions), source.makeBatch(positions)) };
     const images = { value: 0 };
+    const started = performance.now();
     const result = await fit(ctx, {
       model,
       batches: recording,
@@ -171,7 +172,10 @@ describe('fit loop mechanics', () => {
       seed: 9,
       callbacks: [progress(ctx, Date.now(), images), nodeStatus(ctx), { onBatchEnd: (b) => (sizes.push(b.size), batchLogs.push(b)) }],
     });
+    const elapsed = performance.now() - started;
     expect(sizes).toEqual([5, 5, 2, 5, 5, 2, 5, 5, 2]);
+    // Epoch times are milliseconds within the fit call.
+    expect(result.epochs.reduce((a, e) => a + e.ms, 0)).toBeLessThanOrEqual(elapsed + 1);
     // The epoch's loss/accuracy are the batch values weighted by batch size.
     result.epochs.forEach((e, k) => {
       const mine = batchLogs.slice(k * 3, k * 3 + 3);
@@ -179,7 +183,6 @@ describe('fit loop mechanics', () => {
       expect(e.loss).toBeCloseTo(mine.reduce((a, b) => a + b.loss * b.size, 0) / n, 10);
       expect(e.accuracy).toBeCloseTo(mine.reduce((a, b) => a + b.accuracy * b.size, 0) / n, 10);
       expect(e.ms).toBeGreaterThanOrEqual(0);
-      expect(e.ms).toBeLessThan(60_000);
     });
     expect(images.value).toBe(3 * ITEMS);
     // Every epoch visits every item once, in a different order.
@@ -190,8 +193,9 @@ describe('fit loop mechanics', () => {
     expect(result.epochs[0]).toMatchObject({ epoch: 1, valLoss: 0.3, valAccuracy: 0.75 });
     for (const e of result.epochs) {
       expect(e.loss).toBeGreaterThan(0.01);
-      expect(e.accuracy).toBeGreaterThanOrEqual(0);
-      expect(e.accuracy).toBeLessThanOrEqual(1);
+      // A fraction of the epoch's items classified correctly.
+      const correct = e.accuracy * ITEMS;
+      expect(Math.abs(correct - Math.round(correct)), `accuracy ${e.accuracy}`).toBeLessThan(1e-4);
     }
     expect(events.filter((e) => e.type === 'epoch').map((e) => (e as { totalEpochs: number }).totalEpochs)).toEqual([3, 3, 3]);
     const lastProgress = events.filter((e) => e.type === 'progress').at(-1) as { done: number; total: number; etaMs: number };

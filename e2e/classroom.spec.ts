@@ -16,8 +16,26 @@ async function newProfile(browser: Browser): Promise<{ context: BrowserContext; 
 
 const progress = (page: Page) => page.getByRole('region', { name: 'Run panel' }).getByRole('progressbar', { name: 'Training progress' });
 
-/** Join, train the starter as is, submit; returns the score shown to the student (0..100). */
-async function studentRun(page: Page, studentPath: string, name: string): Promise<number> {
+/** The hidden test set: 8 generated images for each of the shapes dataset's 4 classes. */
+const TEST_IMAGES = 32;
+const CHANCE_PCT = 25;
+
+/** What the student sees after submitting, as the one-decimal percentages the app prints. */
+interface StudentScore {
+  score: string;
+  accuracy: string;
+  macroF1: string;
+}
+
+/** The `predictions` array of the submit mutation's request body (tRPC batch: {"0": input}). */
+function submittedPredictions(body: unknown): string[] {
+  const input = (body as Record<string, { predictions?: unknown }>)['0'] ?? (body as { predictions?: unknown });
+  expect(Array.isArray(input.predictions), JSON.stringify(body).slice(0, 200)).toBe(true);
+  return input.predictions as string[];
+}
+
+/** Join, train the starter as is, submit; returns the score shown to the student. */
+async function studentRun(page: Page, studentPath: string, name: string): Promise<StudentScore> {
   await page.goto(studentPath);
   await expect(page.getByRole('heading', { name: 'E2E shapes challenge' })).toBeVisible();
   await page.getByRole('textbox', { name: 'Display name' }).fill(name);
@@ -33,14 +51,27 @@ async function studentRun(page: Page, studentPath: string, name: string): Promis
 
   await page.getByRole('button', { name: 'Run', exact: true }).click();
   await expect(progress(page)).toHaveAttribute('aria-valuetext', /Finished/, { timeout: 300_000 });
+  const submitRequest = page.waitForRequest((r) => r.method() === 'POST' && r.url().includes('assignment.submit'), { timeout: 120_000 });
   await bar.getByRole('button', { name: 'Submit', exact: true }).click();
-  const score = bar.getByRole('status').filter({ hasText: /^Score:/ });
-  await expect(score).toBeVisible({ timeout: 120_000 });
-  const pct = Number((await score.textContent())!.match(/^Score: ([\d.]+) %/)![1]);
-  expect(pct).toBeGreaterThanOrEqual(0);
-  expect(pct).toBeLessThanOrEqual(100);
+  // The browser predicted a class for every hidden image (only the classes go to the server), not one class for all.
+  const predictions = submittedPredictions((await submitRequest).postDataJSON());
+  expect(predictions).toHaveLength(TEST_IMAGES);
+  expect(new Set(predictions).size).toBeGreaterThan(1);
+
+  const status = bar.getByRole('status').filter({ hasText: /^Score:/ });
+  await expect(status).toBeVisible({ timeout: 120_000 });
+  const text = (await status.textContent())!;
+  const m = text.match(/^Score: ([\d.]+ %) accuracy \(accuracy ([\d.]+ %), macro-F1 ([\d.]+ %)\)/);
+  expect(m, text).not.toBeNull();
+  const [score, accuracy, macroF1] = [m![1]!, m![2]!, m![3]!];
+  // The assignment is scored by accuracy: a whole number of the 32 hidden images, clearly above guessing.
+  expect(score).toBe(accuracy);
+  const correct = (parseFloat(accuracy) / 100) * TEST_IMAGES;
+  expect(Math.abs(correct - Math.round(correct)), `${accuracy} of ${TEST_IMAGES} images`).toBeLessThan(0.02);
+  console.log(`${name}: score ${score} (macro-F1 ${macroF1}) on ${TEST_IMAGES} hidden images`);
+  expect(parseFloat(accuracy)).toBeGreaterThan(CHANCE_PCT);
   await expect(bar).toContainText('9 of 10 submissions left today');
-  return pct;
+  return { score, accuracy, macroF1 };
 }
 
 test('teacher creates an assignment; two students train and submit; leaderboard and teacher view agree', async ({ browser }) => {
@@ -91,9 +122,12 @@ test('teacher creates an assignment; two students train and submit; leaderboard 
     const board = ben.page.getByRole('region', { name: 'Leaderboard panel' }).getByRole('table', { name: 'Leaderboard' });
     const rows = board.getByRole('row');
     await expect(rows).toHaveCount(3);
-    const order = benScore > anaScore ? ['Ben', 'Ana'] : ['Ana', 'Ben'];
-    await expect(rows.nth(1)).toContainText(`1${order[0]}`);
-    await expect(rows.nth(2)).toContainText(`2${order[1]}`);
+    const scores = { Ana: anaScore, Ben: benScore };
+    const order: Array<keyof typeof scores> = parseFloat(benScore.score) > parseFloat(anaScore.score) ? ['Ben', 'Ana'] : ['Ana', 'Ben'];
+    // Each row shows the score its student was shown on submitting (rank, student, accuracy, macro-F1, …).
+    for (const [i, who] of order.entries()) {
+      await expect(rows.nth(i + 1).getByRole('cell')).toHaveText([String(i + 1), who, scores[who].score, scores[who].macroF1, '1', /^version \d+$/]);
+    }
     // Each entry links to the exact submitted graph version, read-only.
     const href = await rows.nth(1).getByRole('link').getAttribute('href');
     expect(href).toMatch(/^\/g\/[A-Za-z0-9_-]+\?v=\d+$/);
@@ -120,6 +154,13 @@ test('teacher creates an assignment; two students train and submit; leaderboard 
     expect(csv[0]).toBe('submitted_at,student,accuracy,macro_f1,score,model,freeze,augmentation,tuned,graph_version_url');
     expect(csv).toHaveLength(3);
     expect(csv.slice(1).map((l) => l.split(',')[1]).sort()).toEqual(['Ana', 'Ben']);
+    // The teacher's numbers are the students' numbers: score = accuracy, both as shown to the student.
+    const asShown = (v: string) => `${(Number(v) * 100).toFixed(1)} %`;
+    for (const line of csv.slice(1)) {
+      const [, student, accuracy, macroF1, score] = line.split(',');
+      const shown = scores[student as keyof typeof scores];
+      expect({ accuracy: asShown(accuracy!), macroF1: asShown(macroF1!), score: asShown(score!) }, line).toEqual(shown);
+    }
 
     // Close submissions: students see it.
     await t.getByRole('button', { name: 'Close submissions' }).click();

@@ -13,6 +13,7 @@ export const MUTATION_GROUPS = {
       'nodes/compiler/templates.test.ts',
       'nodes/compiler/trial-plan.test.ts',
       'nodes/compiler/messages.test.ts',
+      'nodes/compiler/plan-rules.test.ts',
     ],
   },
   split: { mutate: ['nodes/dataset/split.ts', 'nodes/dataset/rng.ts'], tests: ['nodes/dataset/split.test.ts', 'nodes/dataset/rng-split.test.ts'] },

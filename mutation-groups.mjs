@@ -27,7 +27,13 @@ export const MUTATION_GROUPS = {
     mutate: ['nodes/augment-data/augment.ts'],
     tests: ['nodes/augment-data/augment.test.ts', 'nodes/augment-data/augment-params.test.ts'],
   },
-  'tokens-repo': { mutate: ['server/tokens.ts', 'server/repo/graphs.ts'], tests: ['server/tokens.test.ts', 'server/repo/graphs.test.ts'] },
+  tokens: { mutate: ['server/tokens.ts'], tests: ['server/tokens.test.ts'] },
+  // Repository rules only (every mutant reopens a PGlite database, ≈ 20 s each here): the edit-token check on every
+  // write, optimistic concurrency, restore, canEdit, "my graphs" and attached results (line ranges of graphs.ts).
+  repo: {
+    mutate: ['server/repo/graphs.ts:61-65', 'server/repo/graphs.ts:116-116', 'server/repo/graphs.ts:137-157', 'server/repo/graphs.ts:196-246'],
+    tests: ['server/repo/graphs.test.ts'],
+  },
   'rate-limit': { mutate: ['server/rateLimit.ts'], tests: ['server/rateLimit.test.ts'] },
 };
 

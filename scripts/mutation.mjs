@@ -36,7 +36,8 @@ for (const [group, { mutate }] of Object.entries(MUTATION_GROUPS)) {
   const perFile = [];
   for (const [name, entry] of Object.entries(report.files)) {
     const rel = path.relative(process.cwd(), path.resolve(name));
-    if (!mutate.includes(rel)) continue;
+    // A group may mutate line ranges of a file ("file.ts:10-20"): count the file once.
+    if (!mutate.some((m) => m.replace(/:\d+(:\d+)?-\d+(:\d+)?$/, '') === rel)) continue;
     const count = (set) => entry.mutants.filter((m) => set.has(m.status)).length;
     perFile.push({ file: rel, detected: count(DETECTED), undetected: count(UNDETECTED), survived: entry.mutants.filter((m) => m.status === 'Survived').length, noCoverage: entry.mutants.filter((m) => m.status === 'NoCoverage').length });
   }

@@ -68,12 +68,12 @@ describe('the plan', () => {
     const g = minimalTemplate();
     g.nodes.push({ id: 'spare', type: 'add-head', position: { x: 0, y: 900 }, params: {} });
     byId(g, 'head').label = 'My head';
-    const plan = compiledPlan(g);
-    expect(plan.steps.map((s) => s.nodeId)).toEqual(['dataset', 'model', 'freeze', 'head', 'train', 'evaluate']);
-    const head = plan.steps.find((s) => s.nodeId === 'head')!;
+    const steps = compiledPlan(g).steps ?? [];
+    expect(steps.map((s) => s.nodeId)).toEqual(['dataset', 'model', 'freeze', 'head', 'train', 'evaluate']);
+    const head = steps.find((s) => s.nodeId === 'head')!;
     expect(head).toMatchObject({ type: 'add-head', title: 'My head' });
     expect(head.summary).toMatch(/\S/);
-    expect(plan.steps.find((s) => s.nodeId === 'train')).toMatchObject({ type: 'train', title: 'Train' });
+    expect(steps.find((s) => s.nodeId === 'train')).toMatchObject({ type: 'train', title: 'Train' });
   });
 
   it('node ids without an Evaluate node: every pipeline node, no evaluate', () => {

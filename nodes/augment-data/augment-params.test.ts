@@ -136,6 +136,8 @@ describe('augmentBatch changes pixels by the documented amount', () => {
     expect(s.std).toBeLessThan(MAX_NOISE_STD * 255 * 1.15);
     expect(Array.from(again.dataSync())).toEqual(Array.from(out.dataSync()));
     expect(Array.from(other.dataSync())).not.toEqual(Array.from(out.dataSync()));
+    // Continuous float noise (a non-float dtype would round it to whole pixel values).
+    expect(Array.from(out.dataSync()).filter((v) => !Number.isInteger(v)).length).toBeGreaterThan(32 * 32 * 3 * 0.9);
     tf.dispose([input, out, again, other]);
   });
 

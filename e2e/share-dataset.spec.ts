@@ -75,10 +75,20 @@ test('share a graph with its uploaded dataset; the link opens and runs in anothe
   await expect(include).not.toBeChecked();
   await expect(include).toBeEnabled();
   await expect(share).toContainText(`${CLASSES.length * PER_CLASS} images`);
+  // The images travel through an upload session (start, batches, finish), not the one-shot dataset.upload.
+  const uploadCalls: string[] = [];
+  page.on('request', (r) => {
+    const m = /\/api\/trpc\/(dataset\.upload\w*)/.exec(new URL(r.url()).pathname);
+    if (m && r.method() === 'POST') uploadCalls.push(m[1]!);
+  });
   await include.check();
   await expect(share.getByRole('status').filter({ hasText: `Dataset images included: ${CLASSES.length * PER_CLASS} images` })).toBeVisible({
     timeout: 60_000,
   });
+  expect(uploadCalls[0]).toBe('dataset.uploadStart');
+  expect(uploadCalls.at(-1)).toBe('dataset.uploadFinish');
+  expect(uploadCalls.filter((c) => c === 'dataset.uploadImages').length).toBeGreaterThanOrEqual(1);
+  expect(uploadCalls).not.toContain('dataset.upload');
   await expect(include).toBeChecked();
   const link = await linkBox.inputValue();
   await share.getByRole('button', { name: 'Close' }).click();

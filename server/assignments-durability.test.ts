@@ -3,48 +3,19 @@
  * the same data, every submission the server acknowledged is there (unacknowledged ones may or may not be).
  * Same pattern as durability.test.ts: the real standalone server as a child process.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTRPCClient, httpLink } from '@trpc/client';
-import type { AppRouter } from './trpc/router';
 import { openDatabase } from './db';
 import { postgresUrl } from './test/harness';
 import { createPublishedAssignment, hiddenLabels } from './test/classroom';
+import { killStartedStandalones, startStandalone, trpcClientFor } from './test/standaloneProcess';
 
-const repoRoot = path.resolve(__dirname, '..');
-
-function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; client: ReturnType<typeof createTRPCClient<AppRouter>> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/standalone.ts'], {
-    cwd: repoRoot,
-    env: { ...process.env, PORT: '0', GRAFT_RATE_LIMIT_BURST: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /listening (\d+)/.exec(out);
-      if (m) {
-        child.stdout!.off('data', onData);
-        resolve({ child, client: createTRPCClient<AppRouter>({ links: [httpLink({ url: `http://127.0.0.1:${m[1]}/api/trpc`, methodOverride: 'POST' })] }) });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-    child.on('exit', (code, signal) => reject(new Error(`server exited early (${code ?? signal}):\n${out}`)));
-  });
-}
-
-function kill9(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
+const startServer = async (env: Record<string, string>) => {
+  const server = await startStandalone({ GRAFT_RATE_LIMIT_BURST: '0', ...env });
+  return { ...server, client: trpcClientFor(server.url, { methodOverride: 'POST' }) };
+};
 
 const cases: { title: string; skip: boolean; env: () => Record<string, string> }[] = [
   { title: 'PGlite data dir', skip: false, env: () => ({ DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'graft-class-durable-')), DATABASE_URL: '' }) },
@@ -56,10 +27,9 @@ const cases: { title: string; skip: boolean; env: () => Record<string, string> }
 ];
 
 describe.each(cases)('classroom kill -9: $title', ({ skip, env }) => {
-  const children: ChildProcess[] = [];
   const dirs: string[] = [];
-  afterAll(() => {
-    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  afterAll(async () => {
+    await killStartedStandalones();
     for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
   });
 
@@ -67,7 +37,6 @@ describe.each(cases)('classroom kill -9: $title', ({ skip, env }) => {
     const serverEnv = env();
     if (serverEnv.DATA_DIR) dirs.push(serverEnv.DATA_DIR);
     const first = await startServer(serverEnv);
-    children.push(first.child);
     const a = await createPublishedAssignment(first.client, { perClass: 3 });
     const students = await Promise.all(Array.from({ length: 50 }, (_, i) => first.client.assignment.join.mutate({ id: a.id, displayName: `S${i}` })));
 
@@ -81,15 +50,14 @@ describe.each(cases)('classroom kill -9: $title', ({ skip, env }) => {
         .then((r) => {
           acked.push(r.submissionId);
           // Kill in the middle: as soon as half are acknowledged, with the rest still in flight.
-          if (acked.length === 25) killing = kill9(first.child);
+          if (acked.length === 25) killing = first.kill9();
         }),
     );
     await Promise.allSettled(attempts);
-    await (killing ?? kill9(first.child));
+    await (killing ?? first.kill9());
     expect(acked.length).toBeGreaterThanOrEqual(25);
 
     const second = await startServer(serverEnv);
-    children.push(second.child);
     const view = await second.client.assignment.teacherView.query({ id: a.id, teacherToken: a.teacherToken });
     const stored = new Set(view.submissions.map((x) => x.id));
     for (const id of acked) expect(stored.has(id), `acknowledged submission ${id} lost`).toBe(true);
@@ -99,7 +67,7 @@ describe.each(cases)('classroom kill -9: $title', ({ skip, env }) => {
     const again = await second.client.assignment.submit.mutate({ id: a.id, studentToken: st.studentToken, graphId: st.graphId, editToken: st.editToken, version: 1, predictions });
     // Today's count after the restart = what survived the kill for this student + this one.
     expect(again.submissionsToday).toBe(view.submissions.filter((x) => x.displayName === 'S0').length + 1);
-    await kill9(second.child);
+    await second.kill9();
 
     if (serverEnv.DATA_DIR) {
       const db = await openDatabase({ databaseUrl: null, pgliteDir: path.resolve(serverEnv.DATA_DIR, 'pglite') });

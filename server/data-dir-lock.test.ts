@@ -8,15 +8,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTRPCClient, httpLink } from '@trpc/client';
-import type { AppRouter } from './trpc/router';
 import { sampleGraph } from './test/harness';
 import { acquireDataDirLock, DataDirLockedError, lockFileFor } from './db/dataDirLock.mjs';
+import { killStartedStandalones, launchStandalone, trpcClientFor } from './test/standaloneProcess';
 
-const repoRoot = path.resolve(__dirname, '..');
 const dirs: string[] = [];
 const children: ChildProcess[] = [];
-afterAll(() => {
+afterAll(async () => {
+  await killStartedStandalones();
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   for (const d of dirs) {
     fs.rmSync(d, { recursive: true, force: true });
@@ -30,34 +29,11 @@ function tempDir(): string {
 }
 
 /** Starts standalone.ts; resolves with a client once listening, or with the exit code and output when it exits. */
-function start(dataDir: string): Promise<{ child: ChildProcess; client?: ReturnType<typeof createTRPCClient<AppRouter>>; exitCode?: number | null; output: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/standalone.ts'], {
-    cwd: repoRoot,
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, DATABASE_URL: '', PGLITE_DIR: '', GRAFT_RATE_LIMIT_BURST: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  return new Promise((resolve) => {
-    let output = '';
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const m = /listening (\d+)/.exec(output);
-      if (m) {
-        const client = createTRPCClient<AppRouter>({ links: [httpLink({ url: `http://127.0.0.1:${m[1]}/api/trpc` })] });
-        resolve({ child, client, output });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-    child.on('exit', (code) => resolve({ child, exitCode: code, output }));
-  });
-}
-
-function kill9(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
+async function start(dataDir: string) {
+  const launched = await launchStandalone({ DATA_DIR: dataDir, DATABASE_URL: '', PGLITE_DIR: '', GRAFT_RATE_LIMIT_BURST: '0' });
+  if (!launched.listening) return { child: launched.child, client: undefined, exitCode: launched.exitCode, output: launched.output };
+  const { server } = launched;
+  return { child: server.child, client: trpcClientFor(server.url), exitCode: undefined, output: server.output(), kill9: server.kill9, stop: server.stop };
 }
 
 describe('one writer per DATA_DIR', () => {
@@ -83,14 +59,13 @@ describe('one writer per DATA_DIR', () => {
       const name = `after-second-${i}`;
       written.push({ id: (await first.client!.graph.create.mutate({ graph: sampleGraph(name) })).id, name });
     }
-    await kill9(first.child);
+    await first.kill9!();
     expect(fs.existsSync(lockFileFor(path.resolve(dataDir, 'pglite')))).toBe(true); // left behind by kill -9
 
     const third = await start(dataDir);
     expect(third.client, third.output).toBeDefined();
     for (const w of written) expect((await third.client!.graph.get.query({ id: w.id })).graph.name).toBe(w.name);
-    third.child.kill('SIGTERM');
-    await new Promise((r) => third.child.once('exit', r));
+    await third.stop!();
     expect(fs.existsSync(lockFileFor(path.resolve(dataDir, 'pglite')))).toBe(false); // a clean stop removes it
   });
 

@@ -4,37 +4,15 @@
  * (buckets live in the database, not in process memory) and detect edit conflicts across instances.
  * Needs TEST_DATABASE_URL (CI sets it); otherwise skipped — loudly, in the test title.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTRPCClient, httpLink } from '@trpc/client';
-import type { AppRouter } from './trpc/router';
 import { openDatabase } from './db';
 import { MIGRATIONS } from './db/migrations';
 import { errorOf, postgresUrl, sampleGraph } from './test/harness';
+import { startStandalone, trpcClientFor } from './test/standaloneProcess';
 
-const repoRoot = path.resolve(__dirname, '..');
-type Client = ReturnType<typeof createTRPCClient<AppRouter>>;
-
-function startInstance(env: Record<string, string>): Promise<{ child: ChildProcess; client: Client; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/standalone.ts'], {
-    cwd: repoRoot,
-    env: { ...process.env, PORT: '0', GRAFT_TRUST_PROXY: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /listening (\d+)/.exec(out);
-      if (m) {
-        const url = `http://127.0.0.1:${m[1]}`;
-        resolve({ child, url, client: createTRPCClient<AppRouter>({ links: [httpLink({ url: `${url}/api/trpc` })] }) });
-      }
-    });
-    child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-    child.on('exit', (code) => reject(new Error(`instance exited early (${code}):\n${out}`)));
-  });
+async function startInstance(env: Record<string, string>) {
+  const server = await startStandalone({ GRAFT_TRUST_PROXY: '', ...env });
+  return { ...server, client: trpcClientFor(server.url) };
 }
 
 describe.skipIf(!postgresUrl)(
@@ -52,8 +30,7 @@ describe.skipIf(!postgresUrl)(
       [a, b] = await Promise.all([startInstance(env), startInstance(env)]);
     });
     afterAll(async () => {
-      for (const i of [a, b]) i?.child.kill('SIGTERM');
-      await Promise.all([a, b].map((i) => i && new Promise((r) => (i.child.exitCode !== null ? r(null) : i.child.once('exit', r)))));
+      await Promise.all([a, b].map((i) => i?.stop()));
     });
 
     it('migrated once; one shared write limit; edit conflicts detected across instances', async () => {

@@ -3,47 +3,17 @@
  * a large upload is still streaming; after a restart on the same data every acknowledged package reads back byte
  * for byte, and the interrupted one is either absent or complete (never torn).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTRPCClient, httpLink } from '@trpc/client';
-import type { AppRouter } from './trpc/router';
 import { postgresUrl, sampleGraph } from './test/harness';
 import { fakePackage } from './test/trainedPackage';
 import { EDIT_TOKEN_HEADER } from './trainedModelsHttp';
+import { killStartedStandalones, startStandalone, trpcClientFor } from './test/standaloneProcess';
 
-const repoRoot = path.resolve(__dirname, '..');
-
-function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/standalone.ts'], {
-    cwd: repoRoot,
-    env: { ...process.env, PORT: '0', GRAFT_RATE_LIMIT_BURST: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /listening (\d+)/.exec(out);
-      if (m) {
-        child.stdout!.off('data', onData);
-        resolve({ child, url: `http://127.0.0.1:${m[1]}` });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-    child.on('exit', (code, signal) => reject(new Error(`server exited early (${code ?? signal}):\n${out}`)));
-  });
-}
-
-const kill9 = (child: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
+const startServer = (env: Record<string, string>) => startStandalone({ GRAFT_RATE_LIMIT_BURST: '0', ...env });
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
@@ -57,10 +27,9 @@ const cases: { title: string; skip: boolean; env: () => Record<string, string> }
 ];
 
 describe.each(cases)('trained models survive kill -9: $title', ({ skip, env }) => {
-  const children: ChildProcess[] = [];
   const dirs: string[] = [];
-  afterAll(() => {
-    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  afterAll(async () => {
+    await killStartedStandalones();
     for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
   });
 
@@ -68,8 +37,7 @@ describe.each(cases)('trained models survive kill -9: $title', ({ skip, env }) =
     const serverEnv = env();
     if (serverEnv.DATA_DIR) dirs.push(serverEnv.DATA_DIR);
     const first = await startServer(serverEnv);
-    children.push(first.child);
-    const client = createTRPCClient<AppRouter>({ links: [httpLink({ url: `${first.url}/api/trpc` })] });
+    const client = trpcClientFor(first.url);
 
     const acked: Array<{ id: string; sha: string }> = [];
     for (let i = 0; i < 4; i++) {
@@ -94,7 +62,7 @@ describe.each(cases)('trained models survive kill -9: $title', ({ skip, env }) =
         const chunk = big.subarray(sent, sent + 256 * 1024);
         sent += chunk.byteLength;
         controller.enqueue(chunk);
-        if (sent > big.byteLength / 2 && !killed) killed = kill9(first.child);
+        if (sent > big.byteLength / 2 && !killed) killed = first.kill9();
         await new Promise((r) => setTimeout(r, 20));
       },
     });
@@ -107,16 +75,15 @@ describe.each(cases)('trained models survive kill -9: $title', ({ skip, env }) =
       (r) => r.status,
       () => 'connection lost',
     );
-    await (killed ?? kill9(first.child));
+    await (killed ?? first.kill9());
     expect(interrupted).not.toBe(200); // never acknowledged
 
     const second = await startServer(serverEnv);
-    children.push(second.child);
     for (const a of [...acked, { id: g0.id, sha: sha(firstPkg) }]) {
       const res = await fetch(`${second.url}/api/trained-models/${a.id}`);
       expect(res.status).toBe(200);
       expect(sha(new Uint8Array(await res.arrayBuffer()))).toBe(a.sha);
     }
-    await kill9(second.child);
+    await second.kill9();
   }, 120_000);
 });

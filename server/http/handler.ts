@@ -13,6 +13,7 @@ import { limiterFor, type RateLimiter } from '../rateLimit';
 import { appRouter } from '../trpc/router';
 import { GraftErrorCause } from '../trpc/init';
 import { getSharedDatasetImage, getSharedDatasetManifest, sniffImageMime } from '../repo/datasets';
+import { uploadBatchBodyLimit } from '../repo/datasetUploads';
 import { TRPCError } from '@trpc/server';
 import { handleTrainedModels, TRAINED_MODELS_PREFIX } from '../trainedModelsHttp';
 import { resolveClientAddress, stampedSocketAddress, UNKNOWN_CLIENT } from '../clientAddress';
@@ -77,7 +78,7 @@ export function createApiHandler(opts: ApiHandlerOptions = {}): ApiHandler {
     const limit = only('dataset.upload')
       ? Math.ceil(config.maxDatasetBytes * 1.4) + 64 * 1024
       : only('dataset.uploadImages') && procedures.length === 1
-        ? Math.max(config.maxBodyBytes, Math.ceil(config.maxImageBytes * 1.4) + 64 * 1024)
+        ? uploadBatchBodyLimit(config)
         : config.maxBodyBytes;
 
     let forwarded: Request = req;

@@ -13,6 +13,19 @@ import { prepareSharedImage, type SharedImageInput } from './datasets';
 
 export const MAX_IMAGES_PER_UPLOAD_CALL = 32;
 
+/** Room for the JSON around the base64 images of one request (labels, file names, session id and token). */
+const UPLOAD_JSON_OVERHEAD_BYTES = 64 * 1024;
+
+/** Largest body of one `dataset.uploadImages` request: at least one image's cap, base64-encoded (4/3) with slack. */
+export function uploadBatchBodyLimit(config: Pick<ServerConfig, 'maxBodyBytes' | 'maxImageBytes'>): number {
+  return Math.max(config.maxBodyBytes, Math.ceil(config.maxImageBytes * 1.4) + UPLOAD_JSON_OVERHEAD_BYTES);
+}
+
+/** Image bytes (before base64) a client may put in one `dataset.uploadImages` request so it fits that limit. */
+export function uploadBatchImageBytes(config: Pick<ServerConfig, 'maxBodyBytes' | 'maxImageBytes'>): number {
+  return Math.floor(((uploadBatchBodyLimit(config) - UPLOAD_JSON_OVERHEAD_BYTES) * 3) / 4);
+}
+
 interface SessionRow {
   id: string;
   upload_token_hash: string | null;

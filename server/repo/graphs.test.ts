@@ -126,6 +126,7 @@ describe('graph repository', () => {
   it('restore: the token is required; restoring appends a new version with the old content', async () => {
     const g = await createGraph(db, sampleGraph('one'));
     await updateGraph(db, g.id, g.editToken, 1, sampleGraph('two'));
+    expect((await getGraph(db, g.id)).version).toBe(2); // read (and cached on PGlite) before the restore
     const refused = await rejection(restoreVersion(db, g.id, 'bad', 1));
     expect(refused.code).toBe('FORBIDDEN');
     const restored = await restoreVersion(db, g.id, g.editToken, 1);
@@ -158,12 +159,14 @@ describe('graph repository', () => {
 
   it('results: attached with the token to an existing version; the latest comes back with the graph', async () => {
     const g = await createGraph(db, sampleGraph('R'));
+    expect((await getGraph(db, g.id)).latestResults).toBeNull(); // read (and cached on PGlite) before attaching
     const refused = await rejection(attachResults(db, g.id, 'bad', 1, RESULTS));
     expect(refused.code).toBe('FORBIDDEN');
     const future = await rejection(attachResults(db, g.id, g.editToken, 2, RESULTS));
     expect([future.code, future.message]).toEqual(['BAD_REQUEST', `Graph "${g.id}" has no version 2 yet.`]);
     const first = await attachResults(db, g.id, g.editToken, 1, RESULTS);
     expect(first.id).toMatch(/^[A-Za-z0-9_-]{12}$/);
+    expect((await getGraph(db, g.id)).latestResults?.version).toBe(1);
     await updateGraph(db, g.id, g.editToken, 1, sampleGraph('R2'));
     await new Promise((r) => setTimeout(r, 5));
     await attachResults(db, g.id, g.editToken, 2, { accuracy: 0.9 } as unknown as RunResultsSummary);

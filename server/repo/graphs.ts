@@ -7,6 +7,7 @@ import { hashToken, newEditToken, newGraphId, tokenMatches } from '../tokens';
 import { GraftErrorCause } from '../trpc/init';
 import type { RunResultsSummary } from '../schemas';
 import { versionCache, type StoredVersion } from './versionCache';
+import { headCache } from './headCache';
 
 interface GraphRow {
   id: string;
@@ -104,8 +105,33 @@ async function latestResults(q: Queryable, id: string): Promise<AttachedResults 
   return r ? { version: Number(r.version), attachedAt: iso(r.created_at), results: r.results } : null;
 }
 
+interface Head {
+  row: GraphRow;
+  latest: AttachedResults | null;
+}
+
+/** The head row and latest results: from the in-memory head cache on PGlite (see headCache.ts), else queried. */
+async function loadHead(db: Database, id: string): Promise<Head> {
+  const cache = headCache<Head>(db);
+  const hit = cache?.get(id);
+  if (hit) return hit;
+  const stamp = cache?.stamp() ?? 0;
+  const head = { row: await loadRow(db, id), latest: await latestResults(db, id) };
+  cache?.store(id, stamp, head, 1024 + (head.latest ? JSON.stringify(head.latest.results).length * 2 : 0));
+  return head;
+}
+
+/** Runs a write to graph `id`, then drops its cached head (whether the write committed or not). */
+async function writingHead<T>(db: Database, id: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } finally {
+    headCache(db)?.invalidate(id);
+  }
+}
+
 export async function getGraph(db: Database, id: string, editToken?: string, version?: number) {
-  const row = await loadRow(db, id);
+  const { row, latest } = await loadHead(db, id);
   const wanted = version ?? Number(row.current_version);
   // The version itself never changes: served from the bounded cache after its first read.
   const v = await getVersion(db, id, wanted);
@@ -114,7 +140,7 @@ export async function getGraph(db: Database, id: string, editToken?: string, ver
     graph: v.graph,
     shownVersion: wanted,
     canEdit: editToken ? tokenMatches(editToken, row.edit_token_hash) : false,
-    latestResults: await latestResults(db, id),
+    latestResults: latest,
   };
 }
 
@@ -135,25 +161,27 @@ export async function getVersion(db: Database, id: string, version: number): Pro
 }
 
 export function updateGraph(db: Database, id: string, editToken: string, baseVersion: number, graph: GraftGraph, note: string | null = null) {
-  return db.transaction(async (tx) => {
-    const row = await loadRow(tx, id, true);
-    assertToken(row, editToken);
-    const current = Number(row.current_version);
-    if (baseVersion !== current) {
-      throw new TRPCError({
-        code: 'CONFLICT',
-        message: `This graph was changed elsewhere: you edited version ${baseVersion}, the server has version ${current}.`,
-        cause: new GraftErrorCause({ currentVersion: current }),
-      });
-    }
-    const version = current + 1;
-    await insertVersion(tx, id, version, graph, note);
-    const { rows } = await tx.query<{ updated_at: Date | string }>(
-      'UPDATE graphs SET current_version = $2, name = $3, updated_at = now() WHERE id = $1 RETURNING updated_at',
-      [id, version, graph.name],
-    );
-    return { version, updatedAt: iso(rows[0]!.updated_at) };
-  });
+  return writingHead(db, id, () =>
+    db.transaction(async (tx) => {
+      const row = await loadRow(tx, id, true);
+      assertToken(row, editToken);
+      const current = Number(row.current_version);
+      if (baseVersion !== current) {
+        throw new TRPCError({
+          code: 'CONFLICT',
+          message: `This graph was changed elsewhere: you edited version ${baseVersion}, the server has version ${current}.`,
+          cause: new GraftErrorCause({ currentVersion: current }),
+        });
+      }
+      const version = current + 1;
+      await insertVersion(tx, id, version, graph, note);
+      const { rows } = await tx.query<{ updated_at: Date | string }>(
+        'UPDATE graphs SET current_version = $2, name = $3, updated_at = now() WHERE id = $1 RETURNING updated_at',
+        [id, version, graph.name],
+      );
+      return { version, updatedAt: iso(rows[0]!.updated_at) };
+    }),
+  );
 }
 
 export function forkGraph(db: Database, id: string, version: number | undefined, replacement: GraftGraph | undefined) {
@@ -194,23 +222,25 @@ export async function listHistory(db: Database, id: string) {
 }
 
 export function restoreVersion(db: Database, id: string, editToken: string, version: number) {
-  return db.transaction(async (tx) => {
-    const row = await loadRow(tx, id, true);
-    assertToken(row, editToken);
-    const { rows } = await tx.query<{ graph: GraftGraph }>(
-      'SELECT graph FROM graph_versions WHERE graph_id = $1 AND version = $2',
-      [id, version],
-    );
-    if (!rows[0]) throw new TRPCError({ code: 'NOT_FOUND', message: `Graph "${id}" has no version ${version}.` });
-    const graph = rows[0].graph;
-    const newVersion = Number(row.current_version) + 1;
-    await insertVersion(tx, id, newVersion, graph, `Restored version ${version}`);
-    const upd = await tx.query<{ updated_at: Date | string }>(
-      'UPDATE graphs SET current_version = $2, name = $3, updated_at = now() WHERE id = $1 RETURNING updated_at',
-      [id, newVersion, graph.name],
-    );
-    return { version: newVersion, restoredFrom: version, graph, updatedAt: iso(upd.rows[0]!.updated_at) };
-  });
+  return writingHead(db, id, () =>
+    db.transaction(async (tx) => {
+      const row = await loadRow(tx, id, true);
+      assertToken(row, editToken);
+      const { rows } = await tx.query<{ graph: GraftGraph }>(
+        'SELECT graph FROM graph_versions WHERE graph_id = $1 AND version = $2',
+        [id, version],
+      );
+      if (!rows[0]) throw new TRPCError({ code: 'NOT_FOUND', message: `Graph "${id}" has no version ${version}.` });
+      const graph = rows[0].graph;
+      const newVersion = Number(row.current_version) + 1;
+      await insertVersion(tx, id, newVersion, graph, `Restored version ${version}`);
+      const upd = await tx.query<{ updated_at: Date | string }>(
+        'UPDATE graphs SET current_version = $2, name = $3, updated_at = now() WHERE id = $1 RETURNING updated_at',
+        [id, newVersion, graph.name],
+      );
+      return { version: newVersion, restoredFrom: version, graph, updatedAt: iso(upd.rows[0]!.updated_at) };
+    }),
+  );
 }
 
 export async function listMine(db: Database, entries: { id: string; editToken: string }[]) {
@@ -230,17 +260,19 @@ export async function listMine(db: Database, entries: { id: string; editToken: s
 }
 
 export function attachResults(db: Database, id: string, editToken: string, version: number, results: RunResultsSummary) {
-  return db.transaction(async (tx) => {
-    const row = await loadRow(tx, id);
-    assertToken(row, editToken);
-    if (version > Number(row.current_version)) {
-      throw new TRPCError({ code: 'BAD_REQUEST', message: `Graph "${id}" has no version ${version} yet.` });
-    }
-    const resultId = randomBytes(9).toString('base64url');
-    const { rows } = await tx.query<{ created_at: Date | string }>(
-      'INSERT INTO run_results (id, graph_id, version, results) VALUES ($1, $2, $3, $4) RETURNING created_at',
-      [resultId, id, version, JSON.stringify(results)],
-    );
-    return { id: resultId, attachedAt: iso(rows[0]!.created_at) };
-  });
+  return writingHead(db, id, () =>
+    db.transaction(async (tx) => {
+      const row = await loadRow(tx, id);
+      assertToken(row, editToken);
+      if (version > Number(row.current_version)) {
+        throw new TRPCError({ code: 'BAD_REQUEST', message: `Graph "${id}" has no version ${version} yet.` });
+      }
+      const resultId = randomBytes(9).toString('base64url');
+      const { rows } = await tx.query<{ created_at: Date | string }>(
+        'INSERT INTO run_results (id, graph_id, version, results) VALUES ($1, $2, $3, $4) RETURNING created_at',
+        [resultId, id, version, JSON.stringify(results)],
+      );
+      return { id: resultId, attachedAt: iso(rows[0]!.created_at) };
+    }),
+  );
 }

@@ -109,6 +109,9 @@ const datasetRouter = router({
     maxDatasetBytes: ctx.config.maxDatasetBytes,
     maxImageBytes: ctx.config.maxImageBytes,
     maxDatasetImages: ctx.config.maxDatasetImages,
+    /** Per `dataset.uploadImages` request: at most this many images of at most this many bytes (before base64). */
+    maxUploadBatchImages: uploads.MAX_IMAGES_PER_UPLOAD_CALL,
+    maxUploadBatchBytes: uploads.uploadBatchImageBytes(ctx.config),
   })),
   get: publicProcedure
     .input(z.object({ id: SharedDatasetIdSchema }))

@@ -49,7 +49,7 @@ describe('shared datasets over the real HTTP API (PGlite)', () => {
   afterAll(async () => s?.close());
 
   it('reports its caps, stores an upload and serves manifest + images; the worker source opens and decodes it', async () => {
-    expect(await s.client.dataset.limits.query()).toEqual({ maxDatasetBytes: 200_000, maxImageBytes: 50_000, maxDatasetImages: 20 });
+    expect(await s.client.dataset.limits.query()).toMatchObject({ maxDatasetBytes: 200_000, maxImageBytes: 50_000, maxDatasetImages: 20, maxUploadBatchImages: 32 });
     const input = uploadInput();
     const uploaded = await s.client.dataset.upload.mutate(input);
     expect(uploaded.id).toMatch(/^shared:[A-Za-z0-9_-]+$/);

@@ -1,7 +1,8 @@
 'use client';
 /**
  * "Include dataset images" in the Share popover: uploads the browser-stored (`local:`) datasets a graph uses to the
- * server (`dataset.upload`, within the server's caps) and points those Dataset nodes at the returned `shared:<id>`
+ * server (a chunked upload session: `dataset.uploadStart`, small `dataset.uploadImages` batches within the server's
+ * per-request caps, `dataset.uploadFinish`) and points those Dataset nodes at the returned `shared:<id>`
  * as one undoable edit, so the share link is runnable by whoever opens it. The owner's IndexedDB copy stays.
  *
  * The job lives in a small store (not in the popover), so closing the popover does not lose an upload in flight.
@@ -14,6 +15,7 @@ import { isLocalDatasetId, listLocalDatasetImages, type LocalImageForExport } fr
 import { isSharedDatasetId } from '@/nodes/dataset/shared';
 import { fitWithin } from '@/nodes/dataset/resize';
 import { saveNow } from './persistenceStore';
+import { planUploadBatches } from './uploadBatches';
 
 /**
  * Longer side of shared images. Graft's models take at most 224 px inputs, so 512 px keeps everything a run uses
@@ -26,6 +28,9 @@ export interface ShareLimits {
   maxDatasetBytes: number;
   maxImageBytes: number;
   maxDatasetImages: number;
+  /** Per `dataset.uploadImages` request (image bytes before base64). */
+  maxUploadBatchImages: number;
+  maxUploadBatchBytes: number;
 }
 
 /** Dataset nodes of the graph grouped by their `local:` dataset id. */
@@ -133,19 +138,16 @@ function toBase64(bytes: Uint8Array): string {
 
 // --- upload -----------------------------------------------------------------------------------------------------
 
-const UploadResultSchemaKeys = ['id', 'imageCount', 'totalBytes'] as const;
-type UploadResult = { id: string; imageCount: number; totalBytes: number };
-
 /**
- * POST to the (unbatched) tRPC `dataset.upload` endpoint with XMLHttpRequest: fetch has no upload progress, and
- * the server only grants the large body limit to a request carrying `dataset.upload` alone (no batching).
+ * POST one unbatched tRPC mutation with XMLHttpRequest (fetch has no upload progress; the server grants the larger
+ * body limit of `dataset.uploadImages` only to a request carrying that call alone) and return its `result.data`.
  */
-function postUpload(body: string, onProgress: (loaded: number, total: number) => void): Promise<UploadResult> {
+function postTrpc(procedure: string, body: string, onProgress: (loaded: number) => void): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open('POST', '/api/trpc/dataset.upload');
+    xhr.open('POST', `/api/trpc/${procedure}`);
     xhr.setRequestHeader('content-type', 'application/json');
-    xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : body.length);
+    xhr.upload.onprogress = (e) => onProgress(e.loaded);
     xhr.onerror = () => reject(new Error('The server could not be reached; the images were not uploaded.'));
     xhr.onload = () => {
       let json: { result?: { data?: unknown }; error?: { message?: string; data?: { code?: string } } } | null = null;
@@ -154,9 +156,8 @@ function postUpload(body: string, onProgress: (loaded: number, total: number) =>
       } catch {
         // handled below
       }
-      const data = json?.result?.data as Partial<UploadResult> | undefined;
-      if (xhr.status >= 200 && xhr.status < 300 && data && UploadResultSchemaKeys.every((k) => data[k] !== undefined)) {
-        resolve(data as UploadResult);
+      if (xhr.status >= 200 && xhr.status < 300 && json?.result?.data !== undefined) {
+        resolve(json.result.data);
         return;
       }
       const message = json?.error?.message ?? `the server answered HTTP ${xhr.status}`;
@@ -164,6 +165,41 @@ function postUpload(body: string, onProgress: (loaded: number, total: number) =>
     };
     xhr.send(body);
   });
+}
+
+interface UploadResult {
+  id: string;
+  imageCount: number;
+  totalBytes: number;
+}
+
+/**
+ * One dataset through an upload session: start, the images in batches within the server's per-request caps (each
+ * stored by the server in one short transaction, so other users' requests are not held up), finish. `onProgress`
+ * gets the bytes sent so far of `total` (the sum of the batches' request bodies).
+ */
+async function uploadDataset(
+  name: string,
+  prepared: PreparedImage[],
+  limits: ShareLimits,
+  onProgress: (loaded: number, total: number) => void,
+): Promise<UploadResult> {
+  const batches = planUploadBatches(
+    prepared.map((p) => p.bytes.length),
+    limits.maxUploadBatchImages,
+    limits.maxUploadBatchBytes,
+  ).map((indices) => indices.map((i) => ({ label: prepared[i]!.label, fileName: prepared[i]!.fileName, data: toBase64(prepared[i]!.bytes) })));
+  const session = await trpc.dataset.uploadStart.mutate({ name });
+  const bodies = batches.map((images) => JSON.stringify({ ...session, images }));
+  const total = bodies.reduce((sum, b) => sum + b.length, 0);
+  let sent = 0;
+  onProgress(0, total);
+  for (const body of bodies) {
+    await postTrpc('dataset.uploadImages', body, (loaded) => onProgress(sent + Math.min(loaded, body.length), total));
+    sent += body.length;
+    onProgress(sent, total);
+  }
+  return trpc.dataset.uploadFinish.mutate(session);
 }
 
 // --- the job ----------------------------------------------------------------------------------------------------
@@ -231,12 +267,9 @@ export async function includeDatasetImages(): Promise<boolean> {
     for (const d of datasets) {
       const prepared = await prepareImages(d.images, limits, (done) => setPhase({ kind: 'preparing', done: doneBefore + done, total: allImages }));
       doneBefore += d.images.length;
-      const body = JSON.stringify({
-        name: d.name.trim() || 'Shared images',
-        images: prepared.map((p) => ({ label: p.label, fileName: p.fileName, data: toBase64(p.bytes) })),
-      });
-      setPhase({ kind: 'uploading', images: prepared.length, loaded: 0, total: body.length });
-      const result = await postUpload(body, (loaded, total) => setPhase({ kind: 'uploading', images: prepared.length, loaded, total }));
+      const result = await uploadDataset(d.name.trim() || 'Shared images', prepared, limits, (loaded, total) =>
+        setPhase({ kind: 'uploading', images: prepared.length, loaded, total }),
+      );
       mapping.set(d.localId, result.id);
       useShareDatasetStore.setState((s) => ({ origins: { ...s.origins, [result.id]: d.localId } }));
       sentImages += result.imageCount;

@@ -5,7 +5,7 @@ import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import type { GraphNode } from '@/nodes/core/graph';
 import { PORT_TYPES, type PortDef } from '@/nodes/core/types';
 import { getNodeDefinition } from '@/nodes/registry';
-import { useRunStore, type NodeRunInfo } from '@/app/state/runStore';
+import { nodePercent, useRunStore, type NodeRunInfo } from '@/app/state/runStore';
 import { CATEGORY_STYLE, displayName, handleLabel, paramSummary, textColorOf } from '@/app/lib/nodeStyle';
 import { modelName, useDatasetName } from '@/app/lib/valueNames';
 import { useCompiled } from './CompileContext';
@@ -37,8 +37,7 @@ function PortRow({ port, side, nodeName, connectable }: { port: PortDef; side: '
   );
 }
 
-function RunBadge({ run, name }: { run: NodeRunInfo; name: string }) {
-  const pct = run.progress !== undefined ? Math.round(Math.min(1, Math.max(0, run.progress)) * 100) : null;
+function RunBadge({ run, name, pct }: { run: NodeRunInfo; name: string; pct: number | null }) {
   return (
     <div className={`gn-run gn-run-${run.state}`}>
       <div className="gn-run-line">
@@ -76,6 +75,8 @@ function GraftNodeView({ id, data, selected }: NodeProps<GraftFlowNode>) {
   const def = getNodeDefinition(node.type);
   const { errorsByNode, warningsByNode } = useCompiled();
   const run = useRunStore((s) => s.nodeStates[id]);
+  // The trainer node prints the run panel's percent (one value, see runStore.nodePercent).
+  const runPct = useRunStore((s) => nodePercent(s, id));
   const errors = errorsByNode.get(id) ?? [];
   const warnings = warningsByNode.get(id) ?? [];
   const name = displayName(node, def);
@@ -126,7 +127,7 @@ function GraftNodeView({ id, data, selected }: NodeProps<GraftFlowNode>) {
         <p className="gn-msg gn-msg-error">Unknown node type “{node.type}”.</p>
       )}
       {summary && <div className="gn-summary" title={summary}>{summary}</div>}
-      {run && <RunBadge run={run} name={name} />}
+      {run && <RunBadge run={run} name={name} pct={runPct} />}
       {errors.length > 0 && (
         <ul className="gn-errors" aria-label={`${name} problems`}>
           {errors.slice(0, 3).map((e, i) => (

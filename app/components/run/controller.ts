@@ -122,7 +122,7 @@ export function launchRun(kind: RunKind = 'main', opts: LaunchOptions = {}): Pro
   const sink = makeSink(kind);
   const handle = client.run(plan, { randomTrunk: kind === 'scratch', reuseFeatures: opts.reuseFeatures, overrides: opts.overrides }, sink);
   active = { kind, handle };
-  store.beginSession(kind, handle.runId, graph.name, nodeIds);
+  store.beginSession(kind, handle.runId, graph.name, nodeIds, { nodeId: plan.nodeIds.train, search: plan.tune !== null });
   if (kind === 'main') store.setHasTrainedModel(false);
   // Recorded as going from the start, so a reload or a closed tab leaves an "interrupted" row, not nothing.
   const startKey = currentHistoryKey();

@@ -55,7 +55,7 @@ export async function prepareTrunk(ctx: RunContext, host: EngineHost, randomTrun
   const modelValue = plan.classifier.model;
   const modelNode = plan.nodeIds.model;
   ctx.setNode(modelNode, 'running', 'Loading model');
-  ctx.emit({ type: 'progress', phase: 'loading', done: 0, total: 1, etaMs: null });
+  ctx.emit({ type: 'progress', phase: 'model', done: 0, total: 1, etaMs: null });
 
   let base: LayersModel;
   try {

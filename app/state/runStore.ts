@@ -15,6 +15,7 @@ import type {
   TrialRecord,
 } from '@/nodes/engine/types';
 import type { GraphError } from '@/nodes/core/types';
+import type { RunSummaryLine } from '@/nodes/run-summary';
 import type { TrustRecord } from '@/app/components/run/trustHistory';
 import { progressView, type ProgressView, type RunPhase } from '@/app/components/run/progressView';
 
@@ -67,6 +68,8 @@ export interface RunSession {
   sawFeatures?: boolean;
   /** A hyperparameter search: share of trials finished (the engine's progress for the trainer node). */
   search?: { finished: number } | null;
+  /** After a finished run: one line per pipeline node, as each node definition words it (nodes/run-summary.ts). */
+  summary?: RunSummaryLine[];
 }
 
 /** The run's one progress value (panel bar, trainer node chip, ETA): see progressView.ts. */
@@ -129,6 +132,8 @@ interface RunStoreState {
   applyEvents(kind: RunKind, events: RunEvent[]): void;
   /** The session that is running now, else the main one. */
   activeKind(): RunKind;
+  /** The finished run's per-node summary lines (ignored when that session is no longer shown). */
+  setRunSummary(kind: RunKind, runId: string, lines: RunSummaryLine[]): void;
   /** Show saved results (no live model): only when nothing is running. */
   showRestored(session: RunSession): void;
   /** Another graph is on the canvas: the last graph's sessions, problems and node statuses no longer apply. */
@@ -271,6 +276,11 @@ export const useRunStore = create<RunStoreState>((set, get) => ({
       return { [kind]: session, nodeStates } as Partial<RunStoreState>;
     }),
 
+  setRunSummary: (kind, runId, lines) =>
+    set((s) => {
+      const session = s[kind];
+      return session && session.runId === runId ? ({ [kind]: { ...session, summary: lines } } as Partial<RunStoreState>) : {};
+    }),
   activeKind: () => (get().scratch?.status === 'running' ? 'scratch' : 'main'),
   showRestored: (session) =>
     set((s) =>

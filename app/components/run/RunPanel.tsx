@@ -5,6 +5,7 @@ import { sessionProgress, shownSession, useRunStore, type RunSession } from '@/a
 import { useGraphStore } from '@/app/state/graphStore';
 import { useLayoutStore } from '@/app/state/layoutStore';
 import { getNodeDefinition } from '@/nodes/registry';
+import { trainerNodeId } from '@/app/lib/nodeRoles';
 import type { GraphError } from '@/nodes/core/types';
 import { LiveCharts } from './LiveCharts';
 import { EvaluationPanel } from './EvaluationPanel';
@@ -21,6 +22,7 @@ import { WebDemoButton } from './WebDemoButton';
 import { ClearFeatureCacheButton } from './ClearFeatureCacheButton';
 import { duration, pct } from './format';
 import { Explain } from './Explain';
+import { RunSummaryCard } from './RunSummaryCard';
 import { useRestoreLastResults } from './useRestoreLastResults';
 import styles from './run.module.css';
 
@@ -222,7 +224,8 @@ export function RunPanel() {
   const main = useRunStore((s) => s.main);
   const scratch = useRunStore((s) => s.scratch);
   const blockedBy = useRunStore((s) => s.blockedBy);
-  const tuneNodeId = useGraphStore((s) => s.graph.nodes.find((n) => n.type === 'hyperparameter-tune')?.id ?? null);
+  // Trials come from the graph's trainer (a search is a trainer): asked of the definitions, not by type name.
+  const trainerId = useGraphStore((s) => trainerNodeId(s.graph));
   const collapsed = useLayoutStore((s) => s.dockCollapsed);
   const setCollapsed = useLayoutStore((s) => s.setDockCollapsed);
   const active = shownSession({ main, scratch });
@@ -267,7 +270,7 @@ export function RunPanel() {
                     trials={main.trials}
                     metric={result?.tune?.metric ?? 'val_accuracy'}
                     bestTrialId={result?.tune?.bestTrialId}
-                    tuneNodeId={tuneNodeId}
+                    tuneNodeId={main.trainNodeId ?? trainerId}
                     running={main.status === 'running'}
                   />
                 </section>
@@ -280,6 +283,7 @@ export function RunPanel() {
               </section>
               {result && <Explain result={result} />}
               {result && <EvaluationPanel result={result} />}
+              {result && main.summary && <RunSummaryCard lines={main.summary} />}
               {result && live && <SeeingInside runId={main.runId} result={result} />}
               {live && <ComparePanel />}
               {result && live && <DataEfficiencyCard runId={main.runId} result={result} />}

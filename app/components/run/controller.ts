@@ -16,6 +16,7 @@ import { describeChanges, lastRunSnapshot, rememberRunSnapshot, snapshotOf } fro
 import { trustFields } from './trustHistory';
 import { useRepeatStore } from './repeatStore';
 import type { Plan } from '@/nodes/core/plan';
+import { runOutcomeOf, runSummary } from '@/nodes/run-summary';
 import type { PlanOverrides } from '@/nodes/engine/overrides';
 
 let active: { kind: RunKind; handle: RunHandle } | null = null;
@@ -139,6 +140,11 @@ export function launchRun(kind: RunKind = 'main', opts: LaunchOptions = {}): Pro
   }
   return handle.finished.then((final) => {
     active = null;
+    const finished = useRunStore.getState()[kind];
+    // Each node's line of the run summary, as its definition words it (kept with the saved results).
+    if (final.type === 'done' && finished?.runId === handle.runId && finished.result) {
+      useRunStore.getState().setRunSummary(kind, handle.runId, runSummary(plan, runOutcomeOf(finished.result)));
+    }
     const session = useRunStore.getState()[kind];
     if (final.type === 'done' && kind === 'main') {
       lastTrainedPlan = plan;

@@ -207,11 +207,15 @@ test.describe.serial('a real training run', () => {
   });
 
   test('the loaded-back model, at its default cut, trains to a test accuracy', async () => {
-    test.setTimeout(180_000);
+    test.setTimeout(150_000);
+    // WASM trains a frozen trunk's head faster than the software WebGPU adapter: keep this short.
+    await selectNode(page, 'Train');
+    await inspector(page, 'Train').getByRole('combobox', { name: 'Backend' }).selectOption({ label: 'wasm' });
     await expect(page.getByRole('heading', { name: /^Problems/ })).not.toContainText('error');
     await page.getByRole('button', { name: 'Run', exact: true }).click();
-    await expect(progress(page)).toHaveAttribute('aria-valuetext', /Finished/, { timeout: 150_000 });
+    await expect(progress(page)).toHaveAttribute('aria-valuetext', /Finished|Failed/, { timeout: 120_000 });
     await expect(page.getByRole('alert', { name: 'Run error' })).toHaveCount(0);
+    await expect(progress(page)).toHaveAttribute('aria-valuetext', /Finished/);
     const evaluation = page.getByRole('region', { name: 'Run panel' }).getByRole('region', { name: 'Evaluation', exact: true });
     await expect(evaluation).toContainText(/\d+(\.\d)?%\s*test accuracy/);
     await expect(node(page, 'Pretrained Model')).toContainText('Done');

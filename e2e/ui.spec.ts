@@ -173,6 +173,14 @@ test('after a run: every node in view with results open, reload keeps graph and 
   // The canvas re-fits after the dock grew and the cards got their "Done" chips.
   await expect(async () => expectNodesInsideCanvas(page)).toPass({ timeout: 5_000 });
   await expectNoDocumentScroll(page);
+  // The same with results open at the other sizes (the canvas re-fits when the window changes size).
+  for (const size of SIZES.slice(1)) {
+    await page.setViewportSize(size);
+    await expect(async () => expectNodesInsideCanvas(page)).toPass({ timeout: 5_000 });
+    await expectNoDocumentScroll(page);
+  }
+  await page.setViewportSize(SIZES[0]);
+  await expect(async () => expectNodesInsideCanvas(page)).toPass({ timeout: 5_000 });
   await expectNoSeriousAxeViolations(page, 'editor after a run');
 
   // "Choose image…" is a button, and focusing it doesn't scroll the page.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pipelineTemplate } from '@/nodes/templates';
-import { isSourceOf, sourceNodesOf, trainerNodeId } from './nodeRoles';
+import { isSourceOf, nodeForRole, sourceNodesOf, trainerNodeId } from './nodeRoles';
 import { getNodeDefinition } from '@/nodes/registry';
 
 describe('node roles come from the definitions', () => {
@@ -14,5 +14,13 @@ describe('node roles come from the definitions', () => {
     expect(isSourceOf(getNodeDefinition('augment-data'), 'dataset')).toBe(false);
     expect(isSourceOf(getNodeDefinition('freeze-layers'), 'model')).toBe(false);
     expect(isSourceOf(getNodeDefinition('hyperparameter-tune'), 'trained')).toBe(true);
+  });
+  it('finds the node for each part a diagnosis points to', () => {
+    const g = pipelineTemplate();
+    expect(nodeForRole(g, 'augment')?.type).toBe('augment-data');
+    expect(nodeForRole(g, 'model')?.type).toBe('pretrained-model');
+    expect(nodeForRole(g, 'dataset')?.type).toBe('dataset');
+    expect(nodeForRole(g, 'trainer')?.type).toBe('train');
+    expect(nodeForRole({ ...g, nodes: g.nodes.filter((n) => n.type !== 'augment-data') }, 'augment')).toBeNull();
   });
 });

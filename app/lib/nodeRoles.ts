@@ -21,3 +21,22 @@ export function sourceNodesOf(graph: GraftGraph, type: PortType): GraphNode[] {
 export function trainerNodeId(graph: GraftGraph): string | null {
   return graph.nodes.find((n) => getNodeDefinition(n.type)?.role === 'trainer')?.id ?? null;
 }
+
+/** The definition changes values of this port type in place: takes one in and gives one out (Augment Data →
+ * 'dataset', Freeze Layers → 'model'). */
+export function isTransformOf(def: NodeDefinition | undefined, type: PortType): boolean {
+  return !!def && def.outputs.some((p) => p.type === type) && def.inputs.some((p) => p.type === type);
+}
+
+/** The parts of a pipeline a message can point a student to. */
+export type PipelineRole = 'dataset' | 'augment' | 'model' | 'trainer';
+
+/** The first node playing that part in the graph, found through the definitions. */
+export function nodeForRole(graph: GraftGraph, role: PipelineRole): GraphNode | null {
+  if (role === 'trainer') {
+    const id = trainerNodeId(graph);
+    return graph.nodes.find((n) => n.id === id) ?? null;
+  }
+  if (role === 'augment') return graph.nodes.find((n) => isTransformOf(getNodeDefinition(n.type), 'dataset')) ?? null;
+  return sourceNodesOf(graph, role)[0] ?? null;
+}

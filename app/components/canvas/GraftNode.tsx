@@ -7,7 +7,8 @@ import { PORT_TYPES, type PortDef } from '@/nodes/core/types';
 import { getNodeDefinition } from '@/nodes/registry';
 import { nodePercent, useRunStore, type NodeRunInfo } from '@/app/state/runStore';
 import { CATEGORY_STYLE, displayName, handleLabel, paramSummary, textColorOf } from '@/app/lib/nodeStyle';
-import { modelName, useDatasetName } from '@/app/lib/valueNames';
+import { modelName, useDatasetName, useUploadedModelName } from '@/app/lib/valueNames';
+import { isSourceOf } from '@/app/lib/nodeRoles';
 import { useCompiled } from './CompileContext';
 
 export type GraftFlowNode = Node<{ node: GraphNode; readOnly: boolean }, 'graft'>;
@@ -81,11 +82,15 @@ function GraftNodeView({ id, data, selected }: NodeProps<GraftFlowNode>) {
   const warnings = warningsByNode.get(id) ?? [];
   const name = displayName(node, def);
   const cat = def ? CATEGORY_STYLE[def.category] : { color: '#868e96', text: '#495057', soft: '#f1f3f5', label: 'Unknown' };
-  const datasetId = node.type === 'dataset' && typeof node.params.datasetId === 'string' ? node.params.datasetId : null;
+  // A node that brings images in names its dataset (asked of the definition, not by type name).
+  const datasetId = isSourceOf(def, 'dataset') && typeof node.params.datasetId === 'string' ? node.params.datasetId : null;
   const datasetName = useDatasetName(datasetId);
+  const uploadId = isSourceOf(def, 'model') && node.params.source === 'upload' && typeof node.params.uploadId === 'string' ? node.params.uploadId : null;
+  const uploadName = useUploadedModelName(uploadId);
   const summary = paramSummary(node, def, 3, (key, value) => {
     if (key === 'datasetId') return datasetName ?? (typeof value === 'string' && value.startsWith('local:') ? 'Your dataset' : null);
     if (key === 'catalogId' && typeof value === 'string') return modelName(value);
+    if (key === 'uploadId') return uploadName ?? 'Uploaded model';
     return null;
   });
 

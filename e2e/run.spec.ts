@@ -200,7 +200,9 @@ test.describe.serial('a real training run', () => {
     await expect(insp.getByRole('status').filter({ hasText: /^Uploaded “/ })).toContainText(`${labels.length} labels`);
     // The picker now points at the upload, the node is valid, and the model really loads (its layers are listed).
     await expect(insp.getByRole('combobox', { name: 'Pretrained model' })).toHaveValue(/^upload:/);
-    await expect(node(page, 'Pretrained Model')).toContainText(/Uploaded model/);
+    // The card names the upload (the zip's name), never its storage id.
+    await expect(node(page, 'Pretrained Model')).toContainText(path.basename(file, '.zip'));
+    await expect(node(page, 'Pretrained Model')).not.toContainText(/upload-/);
     await expect(node(page, 'Pretrained Model').getByRole('img', { name: 'Valid' })).toBeVisible();
     await expect(insp.getByRole('table', { name: 'Model layers' })).toBeVisible({ timeout: 60_000 });
     await expect(insp.getByRole('table', { name: 'Model layers' }).getByRole('row')).not.toHaveCount(0);

@@ -48,6 +48,23 @@ async function prepareTemplate(page: Page, { backend, epochs, perClass }: { back
   await expect(page.getByRole('heading', { name: /^Problems/ })).not.toContainText('error');
 }
 
+/** The panel's and the Train node's progress percent, read in the same frame; waits (≤ 60 s) for a sample where the
+ * Train node is running. */
+async function readPercents(page: Page): Promise<{ panel: string | null; node: string | null }> {
+  const read = () =>
+    page.evaluate(() => ({
+      panel: document.querySelector('[role="progressbar"][aria-label="Training progress"]')?.getAttribute('aria-valuenow') ?? null,
+      node: document.querySelector('[role="progressbar"][aria-label="Train progress"]')?.getAttribute('aria-valuenow') ?? null,
+    }));
+  const until = Date.now() + 60_000;
+  let sample = await read();
+  while (sample.node === null && Date.now() < until) {
+    await page.waitForTimeout(100);
+    sample = await read();
+  }
+  return sample;
+}
+
 const progress = (page: Page) => page.getByRole('region', { name: 'Run panel' }).getByRole('progressbar', { name: 'Training progress' });
 
 /** The run panel's tensor accounting for the last run: worker tensor counts before and after it (models kept on
@@ -88,6 +105,10 @@ test.describe.serial('a real training run', () => {
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await expect(page.getByRole('button', { name: 'Cancel', exact: true })).toBeEnabled();
     await expect(progress(page)).toBeVisible();
+    // One progress value: the Train node's chip prints the panel's percent (read in one go, as soon as it runs).
+    const sample = await readPercents(page);
+    expect(sample.node, 'the Train node shows a percentage while training').not.toBeNull();
+    expect(sample.node).toBe(sample.panel);
 
     // The backend that really runs is shown: the one we forced.
     await expect(page.getByRole('region', { name: 'Run panel' }).getByText(/Backend: webgpu/)).toBeVisible({ timeout: 120_000 });
@@ -179,10 +200,27 @@ test.describe.serial('a real training run', () => {
     await expect(insp.getByRole('status').filter({ hasText: /^Uploaded “/ })).toContainText(`${labels.length} labels`);
     // The picker now points at the upload, the node is valid, and the model really loads (its layers are listed).
     await expect(insp.getByRole('combobox', { name: 'Pretrained model' })).toHaveValue(/^upload:/);
-    await expect(node(page, 'Pretrained Model')).toContainText(/Uploaded model/);
+    // The card names the upload (the zip's name), never its storage id.
+    await expect(node(page, 'Pretrained Model')).toContainText(path.basename(file, '.zip'));
+    await expect(node(page, 'Pretrained Model')).not.toContainText(/upload-/);
     await expect(node(page, 'Pretrained Model').getByRole('img', { name: 'Valid' })).toBeVisible();
     await expect(insp.getByRole('table', { name: 'Model layers' })).toBeVisible({ timeout: 60_000 });
     await expect(insp.getByRole('table', { name: 'Model layers' }).getByRole('row')).not.toHaveCount(0);
+  });
+
+  test('the loaded-back model, at its default cut, trains to a test accuracy', async () => {
+    test.setTimeout(150_000);
+    // WASM trains a frozen trunk's head faster than the software WebGPU adapter: keep this short.
+    await selectNode(page, 'Train');
+    await inspector(page, 'Train').getByRole('combobox', { name: 'Backend' }).selectOption({ label: 'wasm' });
+    await expect(page.getByRole('heading', { name: /^Problems/ })).not.toContainText('error');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await expect(progress(page)).toHaveAttribute('aria-valuetext', /Finished|Failed/, { timeout: 120_000 });
+    await expect(page.getByRole('alert', { name: 'Run error' })).toHaveCount(0);
+    await expect(progress(page)).toHaveAttribute('aria-valuetext', /Finished/);
+    const evaluation = page.getByRole('region', { name: 'Run panel' }).getByRole('region', { name: 'Evaluation', exact: true });
+    await expect(evaluation).toContainText(/\d+(\.\d)?%\s*test accuracy/);
+    await expect(node(page, 'Pretrained Model')).toContainText('Done');
   });
 });
 

@@ -4,6 +4,8 @@
  * finds no serious or critical violations. Short tests on the built-in tiny dataset with few epochs.
  */
 import { test, expect, type Page } from '@playwright/test';
+import fs from 'node:fs';
+import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { TEMPLATE_TITLES, allNodes, canvas, inspector, node, openEditor, selectNode, waitSaved } from './helpers';
 
@@ -129,13 +131,31 @@ test('an invalid learning rate is a problem, blocks Run with the reason and is n
   await expect(problems.getByRole('link', { name: /Learning rate/ })).toHaveCount(0);
 });
 
-test('lessons open a prepared graph with side text and a question', async ({ page }) => {
+/** The lesson files as shipped (plain data in lessons/): title, side text and the graph each opens. */
+const LESSONS = fs
+  .readdirSync(path.resolve(__dirname, '../lessons'))
+  .filter((f) => f.endsWith('.json'))
+  .sort()
+  .map((f) => JSON.parse(fs.readFileSync(path.resolve(__dirname, '../lessons', f), 'utf8')) as { title: string; text: string[]; graph: { nodes: unknown[] } });
+
+test('every lesson opens its prepared graph with side text and a question, and the graph compiles', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 720 });
   await openEditor(page);
-  await page.getByRole('combobox', { name: 'Lessons' }).selectOption({ label: 'The learning rate' });
-  const lesson = page.getByRole('region', { name: 'Lesson: The learning rate' });
-  await expect(lesson).toBeVisible();
-  await expect(lesson).toContainText('Question');
+  const menu = page.getByRole('combobox', { name: 'Lessons' });
+  // The menu lists every lesson file.
+  await expect(menu.getByRole('option')).toHaveText(['Lessons…', ...LESSONS.map((l) => l.title)]);
+  for (const lesson of LESSONS) {
+    await menu.selectOption({ label: lesson.title });
+    const side = page.getByRole('region', { name: `Lesson: ${lesson.title}` });
+    await expect(side).toBeVisible();
+    await expect(side).toContainText(lesson.text[0]);
+    await expect(side).toContainText('Question');
+    await expect(allNodes(page)).toHaveCount(lesson.graph.nodes.length);
+    // The lesson's graph compiles: no errors (and nothing left over from the previous graph).
+    await expect(page.getByRole('heading', { name: /^Problems/ })).not.toContainText('error');
+  }
+  // A lesson's own settings are on its nodes.
+  await menu.selectOption({ label: 'The learning rate' });
   await expect(node(page, 'Train')).toContainText('Learning rate 0.3');
   await expectNoDocumentScroll(page);
 });
@@ -146,9 +166,21 @@ test('after a run: every node in view with results open, reload keeps graph and 
   await openEditor(page);
   await setEpochs(page, 2);
   await runAndWait(page);
+  // The run summary: one line per node, as each node definition words it (Train: epochs run and backend).
+  const summary = page.getByRole('region', { name: 'Run summary' });
+  await expect(summary.getByRole('listitem')).toHaveCount(TEMPLATE_TITLES.length);
+  await expect(summary).toContainText(/Train — 2 epochs on \w+/);
   // The canvas re-fits after the dock grew and the cards got their "Done" chips.
   await expect(async () => expectNodesInsideCanvas(page)).toPass({ timeout: 5_000 });
   await expectNoDocumentScroll(page);
+  // The same with results open at the other sizes (the canvas re-fits when the window changes size).
+  for (const size of SIZES.slice(1)) {
+    await page.setViewportSize(size);
+    await expect(async () => expectNodesInsideCanvas(page)).toPass({ timeout: 5_000 });
+    await expectNoDocumentScroll(page);
+  }
+  await page.setViewportSize(SIZES[0]);
+  await expect(async () => expectNodesInsideCanvas(page)).toPass({ timeout: 5_000 });
   await expectNoSeriousAxeViolations(page, 'editor after a run');
 
   // "Choose image…" is a button, and focusing it doesn't scroll the page.
@@ -165,6 +197,7 @@ test('after a run: every node in view with results open, reload keeps graph and 
   await expect(node(page, 'Train')).toContainText('Epochs 2');
   await expect(page.getByTestId('test-accuracy')).toHaveText(accuracy ?? '%', { timeout: 15_000 });
   await expect(page.getByRole('region', { name: 'What does this mean?' })).toContainText('chance');
+  await expect(page.getByRole('region', { name: 'Run summary' })).toContainText(/Train — 2 epochs/);
 
   // "/" reopens the graph this browser last edited.
   await page.goto('/');

@@ -7,6 +7,7 @@ import { useEffect, useState } from 'react';
 import { getSyntheticDataset } from '@/nodes/dataset/synthetic';
 import { getLocalDataset, isLocalDatasetId, subscribeLocalDatasets } from '@/nodes/dataset/browser-store';
 import { catalogEntry } from '@/nodes/pretrained-model/catalog';
+import { listUploadedModels } from '@/nodes/engine/host-browser/model-store';
 
 const localNames = new Map<string, string>();
 
@@ -46,4 +47,26 @@ export function useDatasetName(id: string | null): string | null {
     };
   }, [id]);
   return id ? datasetName(id) : null;
+}
+
+const uploadNames = new Map<string, string>();
+
+/** An uploaded model's own name ("Transfer-learning-pipeline"), not its storage id; null while it is being read. */
+export function useUploadedModelName(id: string | null): string | null {
+  const [, bump] = useState(0);
+  useEffect(() => {
+    if (!id || uploadNames.has(id)) return;
+    let alive = true;
+    void listUploadedModels()
+      .then((models) => {
+        for (const m of models) uploadNames.set(m.id, m.name);
+        if (!uploadNames.has(id)) uploadNames.set(id, 'Missing uploaded model');
+        if (alive) bump((n) => n + 1);
+      })
+      .catch(() => undefined);
+    return () => {
+      alive = false;
+    };
+  }, [id]);
+  return id ? (uploadNames.get(id) ?? null) : null;
 }

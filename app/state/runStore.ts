@@ -15,7 +15,9 @@ import type {
   TrialRecord,
 } from '@/nodes/engine/types';
 import type { GraphError } from '@/nodes/core/types';
+import type { RunSummaryLine } from '@/nodes/run-summary';
 import type { TrustRecord } from '@/app/components/run/trustHistory';
+import { progressView, type ProgressView, type RunPhase } from '@/app/components/run/progressView';
 
 export interface NodeRunInfo {
   state: NodeRunState;
@@ -29,7 +31,7 @@ export type RunKind = 'main' | 'scratch';
 export type RunStatus = 'running' | 'done' | 'error' | 'cancelled';
 
 export interface RunProgress {
-  phase: 'loading' | 'features' | 'training' | 'evaluating';
+  phase: RunPhase;
   done: number;
   total: number;
   etaMs: number | null;
@@ -60,6 +62,34 @@ export interface RunSession {
   graphName: string;
   /** Reopened from saved results (after a reload or from the history): no live model behind it. */
   restored?: boolean;
+  /** The plan's trainer node (Train, or Hyperparameter Tune): its chip shows the run's one progress value. */
+  trainNodeId?: string;
+  /** A 'features' phase ran (cached path). */
+  sawFeatures?: boolean;
+  /** A hyperparameter search: share of trials finished (the engine's progress for the trainer node). */
+  search?: { finished: number } | null;
+  /** After a finished run: one line per pipeline node, as each node definition words it (nodes/run-summary.ts). */
+  summary?: RunSummaryLine[];
+}
+
+/** The run's one progress value (panel bar, trainer node chip, ETA): see progressView.ts. */
+export function sessionProgress(session: RunSession): ProgressView {
+  return progressView({ status: session.status, progress: session.progress, sawFeatures: session.sawFeatures === true, search: session.search ?? null });
+}
+
+/** The session the panel shows: a running from-scratch comparison, else the main run. */
+export function shownSession(s: { main: RunSession | null; scratch: RunSession | null }): RunSession | null {
+  return s.scratch?.status === 'running' ? s.scratch : s.main;
+}
+
+/** A node's progress percent as its chip prints it: the trainer node prints the run's overall percent (the same
+ * number as the panel), other nodes their own share when the engine reports one. */
+export function nodePercent(s: Pick<RunStoreState, 'main' | 'scratch' | 'nodeStates'>, nodeId: string): number | null {
+  const info = s.nodeStates[nodeId];
+  if (!info || info.state !== 'running') return null;
+  const session = shownSession(s);
+  if (session && session.status === 'running' && session.trainNodeId === nodeId) return sessionProgress(session).percent;
+  return info.progress !== undefined ? Math.floor(Math.min(1, Math.max(0, info.progress)) * 100) : null;
 }
 
 export interface RunHistoryEntry {
@@ -98,10 +128,12 @@ interface RunStoreState {
   hasTrainedModel: boolean;
   setHasTrainedModel(v: boolean): void;
 
-  beginSession(kind: RunKind, runId: string, graphName: string, nodeIds: string[]): void;
+  beginSession(kind: RunKind, runId: string, graphName: string, nodeIds: string[], trainer?: { nodeId: string; search: boolean }): void;
   applyEvents(kind: RunKind, events: RunEvent[]): void;
   /** The session that is running now, else the main one. */
   activeKind(): RunKind;
+  /** The finished run's per-node summary lines (ignored when that session is no longer shown). */
+  setRunSummary(kind: RunKind, runId: string, lines: RunSummaryLine[]): void;
   /** Show saved results (no live model): only when nothing is running. */
   showRestored(session: RunSession): void;
   /** Another graph is on the canvas: the last graph's sessions, problems and node statuses no longer apply. */
@@ -112,8 +144,11 @@ interface RunStoreState {
 
 const MAX_NOTES = 50;
 
-function emptySession(kind: RunKind, runId: string, graphName: string): RunSession {
+function emptySession(kind: RunKind, runId: string, graphName: string, trainer?: { nodeId: string; search: boolean }): RunSession {
   return {
+    trainNodeId: trainer?.nodeId,
+    sawFeatures: false,
+    search: trainer?.search ? { finished: 0 } : null,
     kind,
     runId,
     startedAt: Date.now(),
@@ -144,6 +179,7 @@ function reduce(session: RunSession, event: RunEvent): RunSession {
       return {
         ...session,
         progress: { phase: event.phase, done: event.done, total: event.total, etaMs: event.etaMs, imagesPerSecond: event.imagesPerSecond ?? session.progress?.imagesPerSecond },
+        sawFeatures: session.sawFeatures || event.phase === 'features',
       };
     case 'batch':
       return { ...session, batch: { epoch: event.epoch, batch: event.batch, batchesPerEpoch: event.batchesPerEpoch, loss: event.loss } };
@@ -180,7 +216,10 @@ function reduce(session: RunSession, event: RunEvent): RunSession {
         tensors: event.tensors ?? null,
       };
     case 'node':
-      return session;
+      // A search reports trials finished as its trainer node's progress: that is the search's bar.
+      return session.search && event.nodeId === session.trainNodeId && event.progress !== undefined
+        ? { ...session, search: { finished: event.progress } }
+        : session;
   }
 }
 
@@ -196,12 +235,12 @@ export const useRunStore = create<RunStoreState>((set, get) => ({
   hasTrainedModel: false,
   setHasTrainedModel: (v) => set({ hasTrainedModel: v }),
 
-  beginSession: (kind, runId, graphName, nodeIds) =>
+  beginSession: (kind, runId, graphName, nodeIds, trainer) =>
     set(() => {
       const nodeStates: Record<string, NodeRunInfo> = {};
       for (const id of nodeIds) nodeStates[id] = { state: 'waiting' };
       return {
-        [kind]: emptySession(kind, runId, graphName),
+        [kind]: emptySession(kind, runId, graphName, trainer),
         // A new main run invalidates an earlier comparison.
         ...(kind === 'main' ? { scratch: null } : {}),
         nodeStates,
@@ -237,6 +276,11 @@ export const useRunStore = create<RunStoreState>((set, get) => ({
       return { [kind]: session, nodeStates } as Partial<RunStoreState>;
     }),
 
+  setRunSummary: (kind, runId, lines) =>
+    set((s) => {
+      const session = s[kind];
+      return session && session.runId === runId ? ({ [kind]: { ...session, summary: lines } } as Partial<RunStoreState>) : {};
+    }),
   activeKind: () => (get().scratch?.status === 'running' ? 'scratch' : 'main'),
   showRestored: (session) =>
     set((s) =>

@@ -7,7 +7,16 @@
  */
 import { useEffect, useId, useRef, useState } from 'react';
 import type { InspectorProps } from '../ui/types';
-import { clearSkipped, createLocalDataset, addLocalClass, importIntoLocalDataset, isLocalDatasetId, localDatasetExists } from './browser-store';
+import {
+  addLocalClass,
+  clearSkipped,
+  createLocalDataset,
+  deleteLocalClass,
+  getLocalDatasetSummary,
+  importIntoLocalDataset,
+  isLocalDatasetId,
+  localDatasetExists,
+} from './browser-store';
 import type { SkippedFile, SourceEntry } from './import';
 import { datasetReport, DEFAULT_VALIDATION_SPLIT } from './issues';
 import { zipEntries } from './zip';
@@ -20,7 +29,7 @@ import {
   useSharedDataset,
 } from './inspector/useDatasetContent';
 import { useWebcam } from './inspector/Webcam';
-import { importMessage, plural, type Notice, type Progress } from './inspector/format';
+import { importMessage, placeholderClasses, plural, type Notice, type Progress } from './inspector/format';
 import { LocalDatasetEditor } from './inspector/LocalDatasetEditor';
 import { DirSkippedFiles, ServerDatasetView, SharedDatasetView } from './inspector/ReadOnlyDatasetViews';
 import { SplitSection } from './inspector/SplitSection';
@@ -73,10 +82,14 @@ export default function DatasetInspector({ params, onChange, readOnly }: Inspect
     setProgress({ label: `Importing ${name}`, done: 0, total: entries.length });
     try {
       const target = await targetDataset(name);
+      const before = (await getLocalDatasetSummary(target))?.classes ?? [];
       const summary = await importIntoLocalDataset(target, entries, {
         extraSkipped,
         onProgress: (done, total) => setProgress({ label: `Importing ${name}`, done, total }),
       });
+      // New dataset's empty "Class 1"/"Class 2" would stay behind as errors: the upload's classes replace them.
+      const after = (await getLocalDatasetSummary(target))?.classes ?? [];
+      for (const classId of placeholderClasses(before, after)) await deleteLocalClass(target, classId);
       const images = summary.classes.reduce((sum, c) => sum + c.count, 0);
       setNotice({
         kind: images > 0 ? 'info' : 'error',

@@ -114,7 +114,7 @@ export type RunEvent =
   | { type: 'status'; message: string }
   | { type: 'backend'; backend: BackendName; featureBackend: BackendName | null; reason: string; adapter?: string }
   | { type: 'node'; nodeId: string; state: NodeRunState; message?: string; progress?: number }
-  | { type: 'progress'; phase: 'loading' | 'features' | 'training' | 'evaluating'; done: number; total: number; etaMs: number | null; imagesPerSecond?: number }
+  | { type: 'progress'; phase: 'model' | 'loading' | 'features' | 'training' | 'evaluating'; done: number; total: number; etaMs: number | null; imagesPerSecond?: number }
   | { type: 'batch'; epoch: number; batch: number; batchesPerEpoch: number; loss: number }
   | { type: 'epoch'; log: EpochLog; totalEpochs: number; /** Set during a hyperparameter search. */ trialId?: number }
   | { type: 'trial'; trial: TrialRecord }

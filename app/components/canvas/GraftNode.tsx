@@ -5,9 +5,10 @@ import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import type { GraphNode } from '@/nodes/core/graph';
 import { PORT_TYPES, type PortDef } from '@/nodes/core/types';
 import { getNodeDefinition } from '@/nodes/registry';
-import { useRunStore, type NodeRunInfo } from '@/app/state/runStore';
+import { nodePercent, useRunStore, type NodeRunInfo } from '@/app/state/runStore';
 import { CATEGORY_STYLE, displayName, handleLabel, paramSummary, textColorOf } from '@/app/lib/nodeStyle';
-import { modelName, useDatasetName } from '@/app/lib/valueNames';
+import { modelName, useDatasetName, useUploadedModelName } from '@/app/lib/valueNames';
+import { isSourceOf } from '@/app/lib/nodeRoles';
 import { useCompiled } from './CompileContext';
 
 export type GraftFlowNode = Node<{ node: GraphNode; readOnly: boolean }, 'graft'>;
@@ -37,8 +38,7 @@ function PortRow({ port, side, nodeName, connectable }: { port: PortDef; side: '
   );
 }
 
-function RunBadge({ run, name }: { run: NodeRunInfo; name: string }) {
-  const pct = run.progress !== undefined ? Math.round(Math.min(1, Math.max(0, run.progress)) * 100) : null;
+function RunBadge({ run, name, pct }: { run: NodeRunInfo; name: string; pct: number | null }) {
   return (
     <div className={`gn-run gn-run-${run.state}`}>
       <div className="gn-run-line">
@@ -76,15 +76,21 @@ function GraftNodeView({ id, data, selected }: NodeProps<GraftFlowNode>) {
   const def = getNodeDefinition(node.type);
   const { errorsByNode, warningsByNode } = useCompiled();
   const run = useRunStore((s) => s.nodeStates[id]);
+  // The trainer node prints the run panel's percent (one value, see runStore.nodePercent).
+  const runPct = useRunStore((s) => nodePercent(s, id));
   const errors = errorsByNode.get(id) ?? [];
   const warnings = warningsByNode.get(id) ?? [];
   const name = displayName(node, def);
   const cat = def ? CATEGORY_STYLE[def.category] : { color: '#868e96', text: '#495057', soft: '#f1f3f5', label: 'Unknown' };
-  const datasetId = node.type === 'dataset' && typeof node.params.datasetId === 'string' ? node.params.datasetId : null;
+  // A node that brings images in names its dataset (asked of the definition, not by type name).
+  const datasetId = isSourceOf(def, 'dataset') && typeof node.params.datasetId === 'string' ? node.params.datasetId : null;
   const datasetName = useDatasetName(datasetId);
+  const uploadId = isSourceOf(def, 'model') && node.params.source === 'upload' && typeof node.params.uploadId === 'string' ? node.params.uploadId : null;
+  const uploadName = useUploadedModelName(uploadId);
   const summary = paramSummary(node, def, 3, (key, value) => {
     if (key === 'datasetId') return datasetName ?? (typeof value === 'string' && value.startsWith('local:') ? 'Your dataset' : null);
     if (key === 'catalogId' && typeof value === 'string') return modelName(value);
+    if (key === 'uploadId') return uploadName ?? 'Uploaded model';
     return null;
   });
 
@@ -126,7 +132,7 @@ function GraftNodeView({ id, data, selected }: NodeProps<GraftFlowNode>) {
         <p className="gn-msg gn-msg-error">Unknown node type “{node.type}”.</p>
       )}
       {summary && <div className="gn-summary" title={summary}>{summary}</div>}
-      {run && <RunBadge run={run} name={name} />}
+      {run && <RunBadge run={run} name={name} pct={runPct} />}
       {errors.length > 0 && (
         <ul className="gn-errors" aria-label={`${name} problems`}>
           {errors.slice(0, 3).map((e, i) => (

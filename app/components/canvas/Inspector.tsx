@@ -14,6 +14,7 @@ import { CATEGORY_STYLE, displayName, handleLabel } from '@/app/lib/nodeStyle';
 import { ParamForm } from './ParamForm';
 import { useCompiled } from './CompileContext';
 import { InspectorLayerSweep } from '@/app/components/run/views/InspectorLayerSweep';
+import { isSourceOf } from '@/app/lib/nodeRoles';
 
 type LazyInspector = InspectorComponent;
 const lazyCache = new Map<string, LazyInspector>();
@@ -188,7 +189,8 @@ export function Inspector({ nodeId }: { nodeId: string }) {
           </InspectorBoundary>
         </section>
       )}
-      {node.type === 'pretrained-model' && <InspectorLayerSweep nodeId={node.id} readOnly={readOnly} />}
+      {/* The model the pipeline cuts: "which layer to cut?" belongs to the node that brings it in. */}
+      {isSourceOf(def, 'model') && <InspectorLayerSweep nodeId={node.id} readOnly={readOnly} />}
       {def && (fields.length > 0 || !CustomInspector) && (
         <section className="insp-section" aria-labelledby={`settings-${node.id}`}>
           <div className="insp-h-row">

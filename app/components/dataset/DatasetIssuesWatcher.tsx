@@ -1,6 +1,6 @@
 'use client';
 /**
- * Mount once inside the editor: keeps `useDatasetIssuesStore` up to date for every Dataset node in the graph
+ * Mount once inside the editor: keeps `useDatasetIssuesStore` up to date for every dataset source in the graph
  * (dataset missing, < 2 classes, too few images per class, imbalance) so the canvas can show them on the node.
  */
 import { useEffect } from 'react';
@@ -10,6 +10,7 @@ import { datasetReport, validationSplitFor } from '@/nodes/dataset/issues';
 import type { GraftGraph, GraphNode } from '@/nodes/core/graph';
 import type { GraphError } from '@/nodes/core/types';
 import { useDatasetContent } from '@/nodes/dataset/inspector/useDatasetContent';
+import { sourceNodesOf } from '@/app/lib/nodeRoles';
 
 export function numberParam(node: GraphNode, key: string, fallback: number): number {
   const v = node.params[key];
@@ -45,7 +46,8 @@ function DatasetNodeWatcher({ node, graph }: { node: GraphNode; graph: GraftGrap
 
 export function DatasetIssuesWatcher() {
   const graph = useGraphStore((s) => s.graph);
-  const datasetNodes = graph.nodes.filter((n) => n.type === 'dataset');
+  // The nodes that bring images into the graph (asked of their definitions, not by type name).
+  const datasetNodes = sourceNodesOf(graph, 'dataset');
   return (
     <>
       {datasetNodes.map((n) => (

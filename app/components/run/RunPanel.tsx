@@ -1,10 +1,11 @@
 'use client';
 /** The run dock: progress, backend, errors, live charts, evaluation, comparison, Try it, export and history. */
 import { useEffect, useState } from 'react';
-import { useRunStore, type RunSession } from '@/app/state/runStore';
+import { sessionProgress, shownSession, useRunStore, type RunSession } from '@/app/state/runStore';
 import { useGraphStore } from '@/app/state/graphStore';
 import { useLayoutStore } from '@/app/state/layoutStore';
 import { getNodeDefinition } from '@/nodes/registry';
+import { trainerNodeId } from '@/app/lib/nodeRoles';
 import type { GraphError } from '@/nodes/core/types';
 import { LiveCharts } from './LiveCharts';
 import { EvaluationPanel } from './EvaluationPanel';
@@ -19,8 +20,9 @@ import { RepeatPanel } from './RepeatPanel';
 import { SharedModelCard } from './SharedModelCard';
 import { WebDemoButton } from './WebDemoButton';
 import { ClearFeatureCacheButton } from './ClearFeatureCacheButton';
-import { PHASE_LABEL, duration, overallProgress, pct } from './format';
+import { duration, pct } from './format';
 import { Explain } from './Explain';
+import { RunSummaryCard } from './RunSummaryCard';
 import { useRestoreLastResults } from './useRestoreLastResults';
 import styles from './run.module.css';
 
@@ -120,8 +122,9 @@ function ProgressHeader({ session }: { session: RunSession }) {
   const running = session.status === 'running';
   const now = useTicker(running);
   const p = session.progress;
-  const value = session.status === 'done' ? 1 : p ? overallProgress(p.phase, p.done, p.total) : 0;
-  const percent = Math.round(value * 100);
+  // The one progress value: the trainer node's chip prints the same percent (nodePercent), the ETA comes with it.
+  const view = sessionProgress(session);
+  const percent = view.percent;
   const epochText =
     session.batch && session.totalEpochs
       ? `epoch ${session.batch.epoch}/${session.totalEpochs}`
@@ -129,12 +132,8 @@ function ProgressHeader({ session }: { session: RunSession }) {
         ? `epoch ${session.epochs[session.epochs.length - 1].epoch}/${session.totalEpochs}`
         : null;
   const batchText = session.batch && running ? `batch ${session.batch.batch}/${session.batch.batchesPerEpoch} · loss ${session.batch.loss.toFixed(3)}` : null;
-  // The phase's own share done (what the running node shows too), next to the overall bar: one story, two scales.
-  const phasePct = p && p.total > 0 ? Math.round(Math.min(1, p.done / p.total) * 100) : null;
   const phaseText = running
-    ? p
-      ? `${PHASE_LABEL[p.phase]}${phasePct !== null ? ` ${phasePct}%` : ''}`
-      : session.statusMessage
+    ? (view.phaseLabel ?? session.statusMessage)
     : session.status === 'done'
       ? 'Finished'
       : session.status === 'cancelled'
@@ -171,8 +170,7 @@ function ProgressHeader({ session }: { session: RunSession }) {
         </span>
         {epochText && <span>{epochText}</span>}
         {batchText && <span>{batchText}</span>}
-        {/* Only training reports a meaningful ETA (per-phase ETAs read as "0s left" while loading). */}
-        {running && p && p.phase === 'training' && p.etaMs !== null && <span>ETA {duration(p.etaMs)} for training</span>}
+        {view.etaText && <span data-testid="run-eta">{view.etaText}</span>}
         <span className="muted">elapsed {duration(elapsed)}</span>
         {running && session.statusMessage && p && <span className="muted">{session.statusMessage}</span>}
       </div>
@@ -226,10 +224,11 @@ export function RunPanel() {
   const main = useRunStore((s) => s.main);
   const scratch = useRunStore((s) => s.scratch);
   const blockedBy = useRunStore((s) => s.blockedBy);
-  const tuneNodeId = useGraphStore((s) => s.graph.nodes.find((n) => n.type === 'hyperparameter-tune')?.id ?? null);
+  // Trials come from the graph's trainer (a search is a trainer): asked of the definitions, not by type name.
+  const trainerId = useGraphStore((s) => trainerNodeId(s.graph));
   const collapsed = useLayoutStore((s) => s.dockCollapsed);
   const setCollapsed = useLayoutStore((s) => s.setDockCollapsed);
-  const active = scratch?.status === 'running' ? scratch : main;
+  const active = shownSession({ main, scratch });
   const result = main?.result ?? null;
   /** A run finished in this page: its trained model is alive in the worker (not reopened from saved results). */
   const live = main?.status === 'done' && !main.restored;
@@ -271,7 +270,7 @@ export function RunPanel() {
                     trials={main.trials}
                     metric={result?.tune?.metric ?? 'val_accuracy'}
                     bestTrialId={result?.tune?.bestTrialId}
-                    tuneNodeId={tuneNodeId}
+                    tuneNodeId={main.trainNodeId ?? trainerId}
                     running={main.status === 'running'}
                   />
                 </section>
@@ -284,6 +283,7 @@ export function RunPanel() {
               </section>
               {result && <Explain result={result} />}
               {result && <EvaluationPanel result={result} />}
+              {result && main.summary && <RunSummaryCard lines={main.summary} />}
               {result && live && <SeeingInside runId={main.runId} result={result} />}
               {live && <ComparePanel />}
               {result && live && <DataEfficiencyCard runId={main.runId} result={result} />}

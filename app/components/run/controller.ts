@@ -16,6 +16,7 @@ import { describeChanges, lastRunSnapshot, rememberRunSnapshot, snapshotOf } fro
 import { trustFields } from './trustHistory';
 import { useRepeatStore } from './repeatStore';
 import type { Plan } from '@/nodes/core/plan';
+import { runOutcomeOf, runSummary } from '@/nodes/run-summary';
 import type { PlanOverrides } from '@/nodes/engine/overrides';
 
 let active: { kind: RunKind; handle: RunHandle } | null = null;
@@ -122,7 +123,7 @@ export function launchRun(kind: RunKind = 'main', opts: LaunchOptions = {}): Pro
   const sink = makeSink(kind);
   const handle = client.run(plan, { randomTrunk: kind === 'scratch', reuseFeatures: opts.reuseFeatures, overrides: opts.overrides }, sink);
   active = { kind, handle };
-  store.beginSession(kind, handle.runId, graph.name, nodeIds);
+  store.beginSession(kind, handle.runId, graph.name, nodeIds, { nodeId: plan.nodeIds.train, search: plan.tune !== null });
   if (kind === 'main') store.setHasTrainedModel(false);
   // Recorded as going from the start, so a reload or a closed tab leaves an "interrupted" row, not nothing.
   const startKey = currentHistoryKey();
@@ -139,6 +140,11 @@ export function launchRun(kind: RunKind = 'main', opts: LaunchOptions = {}): Pro
   }
   return handle.finished.then((final) => {
     active = null;
+    const finished = useRunStore.getState()[kind];
+    // Each node's line of the run summary, as its definition words it (kept with the saved results).
+    if (final.type === 'done' && finished?.runId === handle.runId && finished.result) {
+      useRunStore.getState().setRunSummary(kind, handle.runId, runSummary(plan, runOutcomeOf(finished.result)));
+    }
     const session = useRunStore.getState()[kind];
     if (final.type === 'done' && kind === 'main') {
       lastTrainedPlan = plan;

@@ -15,14 +15,14 @@ describe('explainRun', () => {
   it('names overfitting when train ≫ validation, pointing at Augment Data when the graph has one', () => {
     const e = explainRun(result(0.8, 24, [[0.7, 0.6], [0.99, 0.8]]), { hasAugment: true });
     const d = e.diagnoses.find((x) => x.kind === 'overfitting');
-    expect(d?.nodeType).toBe('augment-data');
+    expect(d?.node).toBe('augment');
     expect(d?.text).toContain('99%');
     expect(e.accuracy).toContain('25%'); // chance with 4 classes
   });
 
   it('names underfitting when even training accuracy is low, pointing at Train', () => {
     const e = explainRun(result(0.45, 24, [[0.3, 0.3], [0.5, 0.45]]), { hasAugment: false });
-    expect(e.diagnoses.find((x) => x.kind === 'underfitting')?.nodeType).toBe('train');
+    expect(e.diagnoses.find((x) => x.kind === 'underfitting')?.node).toBe('trainer');
   });
 
   it('says healthy when curves agree, and always how many points a small test set can trust', () => {

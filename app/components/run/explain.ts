@@ -4,13 +4,14 @@
  * the node to change. Pure: the UI renders it, tests check it.
  */
 import type { EpochLog, RunResult } from '@/nodes/engine/types';
+import type { PipelineRole } from '@/app/lib/nodeRoles';
 
 export interface Diagnosis {
   kind: 'overfitting' | 'underfitting' | 'uncertainty' | 'healthy' | 'near-chance';
   title: string;
   text: string;
-  /** Node type to change (the UI links to that node when the graph has one). */
-  nodeType: string | null;
+  /** The part of the pipeline to change (the UI links to the node playing it, found through the definitions). */
+  node: PipelineRole | null;
   nodeAdvice: string | null;
 }
 
@@ -61,7 +62,7 @@ export function explainRun(result: RunResult, graph: { hasAugment: boolean }): E
       kind: 'overfitting',
       title: 'Overfitting',
       text: `Training accuracy ${pct(trainAcc)} is far above validation accuracy ${pct(valAcc)}: the model memorises its training images instead of learning what the classes look like.`,
-      nodeType: graph.hasAugment ? 'augment-data' : 'train',
+      node: graph.hasAugment ? 'augment' : 'trainer',
       nodeAdvice: graph.hasAugment
         ? 'Make Augment Data stronger (more rotation, zoom, colour change), train fewer epochs on Train, or raise the dropout on Add Head.'
         : 'Add an Augment Data node between Dataset and Train, train fewer epochs (or set early stopping) on Train, or raise the dropout on Add Head.',
@@ -71,7 +72,7 @@ export function explainRun(result: RunResult, graph: { hasAugment: boolean }): E
       kind: 'underfitting',
       title: 'Underfitting',
       text: `Even on its own training images the model only reaches ${pct(trainAcc)}${valAcc !== null ? ` (validation ${pct(valAcc)})` : ''}: it has not learned the classes yet.`,
-      nodeType: 'train',
+      node: 'trainer',
       nodeAdvice: 'Train more epochs or with a larger learning rate on Train; if that is not enough, freeze fewer layers on Freeze Layers or add a hidden layer on Add Head.',
     });
   }
@@ -80,7 +81,7 @@ export function explainRun(result: RunResult, graph: { hasAugment: boolean }): E
       kind: 'near-chance',
       title: 'No better than guessing',
       text: `Test accuracy ${pct(ev.accuracy)} is about what random guessing gets (${pct(chance)}).`,
-      nodeType: 'pretrained-model',
+      node: 'model',
       nodeAdvice: 'Check that Input scaling on Pretrained Model matches the model, and that the learning rate on Train is not far too large.',
     });
   }
@@ -90,7 +91,7 @@ export function explainRun(result: RunResult, graph: { hasAugment: boolean }): E
       kind: 'uncertainty',
       title: 'How much to trust the number',
       text: `Each test image is worth ${(100 / ev.testSize).toFixed(1)} points here. ${ev.testSize} is too few test images to trust a difference below ${points} points between two runs: a smaller difference may be luck.`,
-      nodeType: 'dataset',
+      node: 'dataset',
       nodeAdvice: points > 5 ? 'More test images make the number trustworthy: use more images per class, or a larger Test split on Dataset.' : null,
     });
   }
@@ -99,7 +100,7 @@ export function explainRun(result: RunResult, graph: { hasAugment: boolean }): E
       kind: 'healthy',
       title: 'Looks healthy',
       text: 'Training and validation accuracy are close and well above chance: the model learned the classes rather than memorising images.',
-      nodeType: null,
+      node: null,
       nodeAdvice: null,
     });
   }

@@ -28,6 +28,22 @@ export interface PreparedTrunk {
 
 const layersWithoutInput = trunkLayersOf;
 
+/**
+ * A layer's output inside `model`. `layer.output` throws when the layer was called more than once — a nested model
+ * always was (its own graph, then the call in the outer one): Graft's own exported classifier holds its trunk as a
+ * nested model named "trunk", the default cut. The output to use is the one of the call `model` itself contains.
+ */
+export function layerOutputIn(model: LayersModel, layer: Layer): SymbolicTensor {
+  const calls = (layer as unknown as { inboundNodes: unknown[] }).inboundNodes.length;
+  if (calls <= 1) return layer.output as SymbolicTensor;
+  // tfjs keys the calls a container holds as `<layer>_ib-<call index>`.
+  const own = (model as unknown as { containerNodes?: Set<string> }).containerNodes;
+  for (let i = calls - 1; i >= 0; i--) {
+    if (own?.has(`${layer.name}_ib-${i}`)) return layer.getOutputAt(i) as SymbolicTensor;
+  }
+  return layer.getOutputAt(calls - 1) as SymbolicTensor;
+}
+
 function listLayerNames(names: string[]): string {
   const shown = names.length > 40 ? [...names.slice(0, 10), '…', ...names.slice(-25)] : names;
   return shown.join(', ');
@@ -55,7 +71,7 @@ export async function prepareTrunk(ctx: RunContext, host: EngineHost, randomTrun
   const modelValue = plan.classifier.model;
   const modelNode = plan.nodeIds.model;
   ctx.setNode(modelNode, 'running', 'Loading model');
-  ctx.emit({ type: 'progress', phase: 'loading', done: 0, total: 1, etaMs: null });
+  ctx.emit({ type: 'progress', phase: 'model', done: 0, total: 1, etaMs: null });
 
   let base: LayersModel;
   try {
@@ -107,7 +123,7 @@ export async function prepareTrunk(ctx: RunContext, host: EngineHost, randomTrun
       modelNode,
     );
   }
-  const trunk = tf.model({ inputs: base.inputs, outputs: cutLayer.output as SymbolicTensor, name: 'trunk' });
+  const trunk = tf.model({ inputs: base.inputs, outputs: layerOutputIn(base, cutLayer), name: 'trunk' });
   ctx.models.push(trunk);
   const featureShape = (trunk.outputs[0].shape.slice(1) as Array<number | null>).map((d) => d ?? 0);
   if (featureShape.some((d) => d <= 0) || (featureShape.length !== 1 && featureShape.length !== 3)) {

@@ -9,6 +9,7 @@ export const EMBEDDED_MODULES = [
   'nodes/engine/rules/optimizer.ts',
   'nodes/engine/rules/early-stopping.ts',
   'nodes/engine/model/freeze.ts',
+  'nodes/engine/model/layer-output.ts',
   'nodes/augment-data/augment.ts',
   'nodes/engine/metrics.ts',
   'nodes/engine/model/head.ts',

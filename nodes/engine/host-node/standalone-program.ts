@@ -19,6 +19,7 @@ import { splitFingerprint } from '../../dataset/fingerprint';
 import { makeOptimizer } from '../rules/optimizer';
 import { EarlyStoppingRule, monitoredLoss } from '../rules/early-stopping';
 import { applyFreeze, frozenCountFor, trunkLayersOf, type FreezeRule } from '../model/freeze';
+import { layerOutputIn } from '../model/layer-output';
 import { augmentBatch, augmentIsActive } from '../../augment-data/augment';
 import { lossAndAccuracy } from '../metrics';
 import { assembleClassifier, buildHead, headOnFeatures } from '../model/head';
@@ -140,7 +141,7 @@ export async function runProgram(config: ProgramConfig, argv: string[]): Promise
   const { model: base, meta } = await loadModel(modelArg ? [modelArg] : candidates);
   const truncateAt = config.truncateAt || (typeof meta.defaultTruncation === 'string' ? meta.defaultTruncation : '');
   if (!truncateAt) throw new Error('No layer to cut at: set "Cut at layer" in the Pretrained Model node.');
-  const trunk = tf.model({ inputs: base.inputs, outputs: base.getLayer(truncateAt).output as tf.SymbolicTensor });
+  const trunk = tf.model({ inputs: base.inputs, outputs: layerOutputIn(base, base.getLayer(truncateAt)) });
   const shape = base.inputs[0].shape;
   const metaSize = Array.isArray(meta.inputSize) ? (meta.inputSize as number[]) : null;
   const inputSize: [number, number] = [shape[1] ?? metaSize?.[0] ?? 224, shape[2] ?? metaSize?.[1] ?? 224];

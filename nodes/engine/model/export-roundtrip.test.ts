@@ -11,6 +11,8 @@ import { runPlan } from '../run';
 import type { TrainedModel } from '../host';
 import type { RunEvent } from '../types';
 import { saveTinyCnn, testPlan } from '../test-utils';
+import { sweepActivations } from '../views/layer-sweep';
+import { layerOutputIn } from './layer-output';
 
 let modelsDir = '';
 const DATASET = 'builtin:shapes-target';
@@ -28,6 +30,16 @@ describe('export → load back → train', () => {
     await runPlan(first, host(), { onEvent: () => {}, onTrainedModel: (t) => (trained = t) });
     const kept = (trained as unknown as TrainedModel).model;
     expect(kept.layers.map((l) => `${l.name}:${l.getClassName()}`)).toContain('trunk:Model');
+    // The views read the nested trunk through the same rule (the layer sweep asks for its output).
+    const trunkLayer = kept.getLayer('trunk');
+    expect(() => trunkLayer.output).toThrow(/multiple inbound nodes/);
+    const [h, w, c] = kept.inputs[0].shape.slice(1) as number[];
+    const swept = await sweepActivations(tf, kept, [{ name: 'trunk', depth: 1, dim: layerOutputIn(kept, trunkLayer).shape.at(-1)!, shape: '' }], {
+      items: [0, 1, 2],
+      batch: async (items) => ({ x: tf.zeros([items.length, h, w, c]) as never, kept: items }),
+    });
+    expect(swept.kept).toEqual([0, 1, 2]);
+    expect(swept.features[0].length).toBe(3 * swept.candidates[0].dim);
     await kept.save(fileSaveHandler(path.join(modelsDir, 'graft-export')));
     kept.dispose();
 

@@ -7,6 +7,7 @@ import { guessTruncationLayer, resolveModelMeta, resolveScaling, type ConcreteSc
 import { hashSeed } from '../../dataset/rng';
 import { locateError } from '../errors';
 import { applyFreeze, frozenCountFor, trunkLayersOf } from './freeze';
+import { layerOutputIn } from './layer-output';
 
 type LayersModel = tfjs.LayersModel;
 type Layer = tfjs.layers.Layer;
@@ -27,22 +28,6 @@ export interface PreparedTrunk {
 }
 
 const layersWithoutInput = trunkLayersOf;
-
-/**
- * A layer's output inside `model`. `layer.output` throws when the layer was called more than once — a nested model
- * always was (its own graph, then the call in the outer one): Graft's own exported classifier holds its trunk as a
- * nested model named "trunk", the default cut. The output to use is the one of the call `model` itself contains.
- */
-export function layerOutputIn(model: LayersModel, layer: Layer): SymbolicTensor {
-  const calls = (layer as unknown as { inboundNodes: unknown[] }).inboundNodes.length;
-  if (calls <= 1) return layer.output as SymbolicTensor;
-  // tfjs keys the calls a container holds as `<layer>_ib-<call index>`.
-  const own = (model as unknown as { containerNodes?: Set<string> }).containerNodes;
-  for (let i = calls - 1; i >= 0; i--) {
-    if (own?.has(`${layer.name}_ib-${i}`)) return layer.getOutputAt(i) as SymbolicTensor;
-  }
-  return layer.getOutputAt(calls - 1) as SymbolicTensor;
-}
 
 function listLayerNames(names: string[]): string {
   const shown = names.length > 40 ? [...names.slice(0, 10), '…', ...names.slice(-25)] : names;

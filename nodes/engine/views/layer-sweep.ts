@@ -6,6 +6,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { accuracyOf, trainLinearProbe } from './linear-probe';
+import { layerOutputIn } from '../model/layer-output';
 
 type TF = typeof tfjs;
 type Layer = tfjs.layers.Layer;
@@ -90,7 +91,7 @@ export async function sweepActivations(
   input: SweepInput,
 ): Promise<SweepActivations> {
   // Shares the loaded model's layers and weights: nothing new to dispose afterwards.
-  const multi = tf.model({ inputs: model.inputs, outputs: candidates.map((c) => model.getLayer(c.name).output as tfjs.SymbolicTensor) });
+  const multi = tf.model({ inputs: model.inputs, outputs: candidates.map((c) => layerOutputIn(model, model.getLayer(c.name))) });
   const totalDim = candidates.reduce((s, c) => s + c.dim, 0);
   const chunks: Float32Array[] = [];
   const kept: number[] = [];

@@ -9,6 +9,7 @@ import type { DecodedImage, ImageSource, TrainedModel } from '../host';
 import type { TestPrediction } from '../types';
 import { scalingToAffine } from '../../pretrained-model/catalog';
 import { hashSeed } from '../../dataset/split';
+import { layerOutputIn } from '../model/layer-output';
 import { splitClassifier, headLogits, lastHidden, poolFeatures, logitsOf, type ClassifierParts } from './classifier-parts';
 import { gradCam } from './gradcam';
 import { splitOfPlan, type RunSplit } from './split';
@@ -242,7 +243,7 @@ export class ViewSession {
     const base = await run.loadModel(run.plan.classifier.model.source);
     try {
       const cutName = this.parts.trunk.outputs[0].sourceLayer?.name ?? this.parts.trunk.layers[this.parts.trunk.layers.length - 1].name;
-      const trunk = tf.model({ inputs: base.inputs, outputs: base.getLayer(cutName).output as tfjs.SymbolicTensor });
+      const trunk = tf.model({ inputs: base.inputs, outputs: layerOutputIn(base, base.getLayer(cutName)) });
       if (randomWeights) reinitialise(tf, trunk, run.plan.train.seed);
       const pass = async (items: number[]) => {
         const chunks: Float32Array[] = [];

@@ -155,7 +155,7 @@ async function importGraph(page: Page, graph: GraftGraph): Promise<void> {
   fs.writeFileSync(file, JSON.stringify(graph));
   await page.getByLabel('Import graph file').setInputFiles(file);
   await page.getByRole('main', { name: 'Graph canvas' }).getByRole('group', { name: 'Train node', exact: true }).waitFor();
-  await page.getByRole('status').filter({ hasText: `Imported “${graph.name}”` }).first().waitFor({ timeout: 30_000 });
+  await page.getByText(`Imported “${graph.name}”`).first().waitFor({ timeout: 30_000 });
 }
 
 /** Press Run and wait for the run panel to say Finished; wall milliseconds from the click. */
@@ -165,13 +165,13 @@ async function runToEnd(page: Page, timeoutMs: number): Promise<number> {
   const started = Date.now();
   await run.click();
   await page.getByRole('button', { name: 'Cancel', exact: true }).waitFor({ timeout: 30_000 }).catch(() => {});
-  const bar = page.getByRole('region', { name: 'Run panel' }).getByRole('progressbar', { name: 'Training progress' });
+  // Looked up on every poll: the run panel may re-mount the bar for the new run.
   const handle = await page.waitForFunction(
-    (el) => {
-      const text = el?.getAttribute('aria-valuetext') ?? '';
+    () => {
+      const text = document.querySelector('[role="progressbar"][aria-label="Training progress"]')?.getAttribute('aria-valuetext') ?? '';
       return /^(Finished|Failed|Cancelled)/.test(text) ? text : false;
     },
-    await bar.elementHandle(),
+    undefined,
     { timeout: timeoutMs, polling: 50 },
   );
   const ms = Date.now() - started;

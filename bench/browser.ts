@@ -176,7 +176,10 @@ async function runToEnd(page: Page, timeoutMs: number): Promise<number> {
   );
   const ms = Date.now() - started;
   const text = String(await handle.jsonValue());
-  if (!text.startsWith('Finished')) throw new Error(`the run ended with "${text}"`);
+  if (!text.startsWith('Finished')) {
+    const why = await page.getByRole('region', { name: 'Run panel' }).getByRole('alert').allTextContents().catch(() => []);
+    throw new Error(`the run ended with "${text}": ${why.join(' ').slice(0, 400)}`);
+  }
   return ms;
 }
 

@@ -7,8 +7,6 @@
  *   host (storage.googleapis.com); img/media blob: + data: + mediastream: for uploads, canvases and the webcam.
  * - frame-ancestors 'none': Graft is never framed (an explicit embed route may relax this later).
  */
-const path = require('node:path');
-
 const isDev = process.env.NODE_ENV === 'development';
 const PAGE_CSP = [
   "default-src 'self'",
@@ -43,7 +41,7 @@ const nextConfig = {
     config.plugins.push(
       new webpack.NormalModuleReplacementPlugin(/^\.\.\/wasm-out\/tfjs-backend-wasm-threaded-simd\.js$/, (resource) => {
         if (/tfjs-backend-wasm[\\/]dist/.test(resource.context ?? '')) {
-          resource.request = path.join(__dirname, 'nodes/engine/host-browser/wasm-threaded-factory.ts');
+          resource.request = `${__dirname}/nodes/engine/host-browser/wasm-threaded-factory.ts`;
         }
       }),
     );

@@ -35,6 +35,18 @@ const nextConfig = {
   // Loaded by Node at run time, not bundled: PGlite reads its WASM/data files via `new URL(..., import.meta.url)`,
   // which a bundled copy turns into paths fs cannot open.
   serverExternalPackages: ['@electric-sql/pglite', 'pg'],
+  webpack(config, { webpack }) {
+    // Multi-threaded WASM: tfjs-backend-wasm starts its pthread workers from `factory.toString()`, which bundling
+    // breaks; this module gives them the unbundled Emscripten script from public/ instead (see the file's comment).
+    config.plugins.push(
+      new webpack.NormalModuleReplacementPlugin(/^\.\.\/wasm-out\/tfjs-backend-wasm-threaded-simd\.js$/, (resource) => {
+        if (/tfjs-backend-wasm[\\/]dist/.test(resource.context ?? '')) {
+          resource.request = `${__dirname}/nodes/engine/host-browser/wasm-threaded-factory.ts`;
+        }
+      }),
+    );
+    return config;
+  },
   async headers() {
     // Cross-origin isolation lets the threaded-SIMD WASM backend use SharedArrayBuffer (both cores).
     return [

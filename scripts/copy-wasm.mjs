@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Copies tfjs-backend-wasm's .wasm binaries into public/tfjs-wasm/ so the browser worker can load them from our
 // own origin (setWasmPaths('/tfjs-wasm/')): same-origin keeps cross-origin isolation (COEP) intact and works offline.
+// Also the threaded build's unbundled Emscripten script, which the WASM pthread workers load
+// (nodes/engine/host-browser/wasm-threaded-factory.ts).
 import { copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -13,10 +15,13 @@ const srcDir = path.join(pkgDir, 'dist');
 const outDir = path.join(root, 'public', 'tfjs-wasm');
 mkdirSync(outDir, { recursive: true });
 
+const sources = [
+  ...readdirSync(srcDir).filter((f) => f.endsWith('.wasm')).map((f) => path.join(srcDir, f)),
+  path.join(pkgDir, 'wasm-out', 'tfjs-backend-wasm-threaded-simd.js'),
+];
 let copied = 0;
-for (const file of readdirSync(srcDir)) {
-  if (!file.endsWith('.wasm')) continue;
-  const from = path.join(srcDir, file);
+for (const from of sources) {
+  const file = path.basename(from);
   const to = path.join(outDir, file);
   // Skip unchanged files so repeated `predev` runs are instant.
   try {

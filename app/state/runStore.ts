@@ -13,6 +13,7 @@ import type {
   RunResult,
   TensorAccounting,
   TrialRecord,
+  WasmRuntime,
 } from '@/nodes/engine/types';
 import type { GraphError } from '@/nodes/core/types';
 import type { RunSummaryLine } from '@/nodes/run-summary';
@@ -48,7 +49,7 @@ export interface RunSession {
   statusMessage: string;
   /** All status lines (skipped files etc.), newest last, capped. */
   notes: string[];
-  backend: { backend: BackendName; featureBackend: BackendName | null; reason: string; adapter?: string } | null;
+  backend: { backend: BackendName; featureBackend: BackendName | null; reason: string; adapter?: string; wasm?: WasmRuntime } | null;
   progress: RunProgress | null;
   batch: { epoch: number; batch: number; batchesPerEpoch: number; loss: number } | null;
   epochs: EpochLog[];
@@ -174,7 +175,10 @@ function reduce(session: RunSession, event: RunEvent): RunSession {
     case 'status':
       return { ...session, statusMessage: event.message, notes: [...session.notes, event.message].slice(-MAX_NOTES) };
     case 'backend':
-      return { ...session, backend: { backend: event.backend, featureBackend: event.featureBackend, reason: event.reason, adapter: event.adapter } };
+      return {
+        ...session,
+        backend: { backend: event.backend, featureBackend: event.featureBackend, reason: event.reason, adapter: event.adapter, wasm: event.wasm },
+      };
     case 'progress':
       return {
         ...session,

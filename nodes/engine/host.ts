@@ -4,7 +4,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { InputScaling, ModelSource, Plan } from '../core/plan';
-import type { BackendName, RunEvent, RunResult } from './types';
+import type { BackendName, RunEvent, RunResult, WasmRuntime } from './types';
 import type { ModelFolderMeta } from '../pretrained-model/catalog';
 import type { FeatureStore } from './feature-store';
 import type { PlanOverrides } from './overrides';
@@ -39,6 +39,8 @@ export interface BackendSelection {
   features: BackendName | null;
   reason: string;
   adapter?: string;
+  /** Set when train or features run on WASM. */
+  wasm?: WasmRuntime;
 }
 
 export interface EngineHost {

@@ -75,8 +75,8 @@ async function train(ctx: RunContext, host: EngineHost, options: RunPlanOptions,
   const numClasses = data.labels.length;
 
   const selection = await host.selectBackends(plan, { trainsConvLayers: trunk.trainsConvLayers });
-  const { train: backend, features: featureBackendChoice, reason, adapter } = selection;
-  ctx.emit({ type: 'backend', backend, featureBackend: featureBackendChoice, reason, adapter });
+  const { train: backend, features: featureBackendChoice, reason, adapter, wasm } = selection;
+  ctx.emit({ type: 'backend', backend, featureBackend: featureBackendChoice, reason, adapter, wasm });
 
   const headNode = plan.nodeIds.head;
   const h = plan.classifier.head;

@@ -110,9 +110,17 @@ export interface TuneSummary {
   metric: string;
 }
 
+/** How the WASM backend runs, when a run uses it: threads (browser: `navigator.hardwareConcurrency` when the page
+ * is cross-origin isolated, else 1) and SIMD; `note` says why it is single-threaded. */
+export interface WasmRuntime {
+  threads: number;
+  simd: boolean;
+  note?: string;
+}
+
 export type RunEvent =
   | { type: 'status'; message: string }
-  | { type: 'backend'; backend: BackendName; featureBackend: BackendName | null; reason: string; adapter?: string }
+  | { type: 'backend'; backend: BackendName; featureBackend: BackendName | null; reason: string; adapter?: string; wasm?: WasmRuntime }
   | { type: 'node'; nodeId: string; state: NodeRunState; message?: string; progress?: number }
   | { type: 'progress'; phase: 'model' | 'loading' | 'features' | 'training' | 'evaluating'; done: number; total: number; etaMs: number | null; imagesPerSecond?: number }
   | { type: 'batch'; epoch: number; batch: number; batchesPerEpoch: number; loss: number }

@@ -182,6 +182,11 @@ function ProgressHeader({ session }: { session: RunSession }) {
           {(result?.featureBackend ?? b.featureBackend) && (result?.featureBackend ?? b.featureBackend) !== (result?.backend ?? b.backend) && (
             <span className={styles.badgeSoft}>features: {result?.featureBackend ?? b.featureBackend}</span>
           )}
+          {b.wasm && (
+            <span className={styles.badgeSoft} data-testid="wasm-threads" title={b.wasm.note ?? `${b.wasm.threads} WebAssembly threads`}>
+              {b.wasm.threads > 1 ? `WASM · ${b.wasm.threads} threads` : `WASM · single-threaded${b.wasm.note ? ` (${b.wasm.note})` : ''}`}
+            </span>
+          )}
           {ips !== undefined && ips > 0 && <span className={styles.badgeSoft}>{ips.toFixed(ips < 10 ? 1 : 0)} images/s</span>}
           {result?.featuresReused && <span className={styles.badgeSoft} data-testid="features-reused">features reused from cache</span>}
           <ClearFeatureCacheButton />

@@ -4,12 +4,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { z } from 'zod';
 import type { BackendSelection, DecodedImage, EngineHost, ImageSource } from '../host';
 import type { ModelSource, Plan } from '../../core/plan';
 import type { ModelFolderMeta } from '../../pretrained-model/catalog';
-import { RunError, type BackendName } from '../types';
+import { RunError, type BackendName, type WasmRuntime } from '../types';
 import { catalogEntry } from '../../pretrained-model/catalog';
 import { modelJsonProblem } from '../../pretrained-model/model-files';
 import { syntheticImageSource, isSyntheticDatasetId } from '../../dataset/synthetic';
@@ -24,10 +24,12 @@ import { gradientKernelsRegistered, registerGradientKernels } from '../kernels/r
 const origin = self.location.origin;
 // Same-origin binaries (copied by scripts/copy-wasm.mjs) keep cross-origin isolation and work offline.
 setWasmPaths(`${origin}/tfjs-wasm/`);
-// The threaded WASM build starts its pthread workers from `factory.toString()`; the bundler rewrites that factory
-// (process polyfill imports), so the stringified copy cannot run in a fresh worker. Use the SIMD single-thread
-// build, which works everywhere.
-tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+// Multi-threaded SIMD WASM, one thread per logical core, when the page is cross-origin isolated (COOP/COEP give
+// SharedArrayBuffer); the pthread workers load the unbundled Emscripten script (wasm-threaded-factory.ts).
+// Otherwise the single-threaded SIMD build runs, and the run panel says why.
+const crossOriginIsolated = (self as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+if (!crossOriginIsolated) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+setThreadsCount(Math.max(1, self.navigator.hardwareConcurrency || 1));
 // tfjs-wasm has no convolution gradients; Graft's own let conv layers fine-tune on WASM (no GPU needed).
 registerGradientKernels('wasm');
 
@@ -258,14 +260,32 @@ export async function selectBrowserBackends(plan: Plan, needs: { trainsConvLayer
     if (!allOk) continue; // re-decide without the backend that failed
     await tf.setBackend(decision.train);
     let reason = decision.reason;
+    let wasm: WasmRuntime | undefined;
     if (needed.includes('wasm')) {
-      const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT').catch(() => false);
-      const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT').catch(() => false);
-      reason += ` WASM: ${simd ? 'SIMD' : 'no SIMD'}, ${threads ? 'multi-threaded' : 'single-threaded'}.`;
+      wasm = await wasmRuntime();
+      reason += ` WASM: ${wasm.simd ? 'SIMD' : 'no SIMD'}, ${wasm.threads > 1 ? `${wasm.threads} threads` : `single-threaded${wasm.note ? ` (${wasm.note})` : ''}`}.`;
     }
-    return { train: decision.train, features: decision.features, reason, adapter: decision.adapter };
+    return { train: decision.train, features: decision.features, reason, adapter: decision.adapter, wasm };
   }
   throw new RunError('No TensorFlow.js backend could be initialised in this browser.', 'backend', plan.nodeIds.train);
+}
+
+/** Threads and SIMD of the initialised WASM backend, and why it is single-threaded when it is. */
+export async function wasmRuntime(): Promise<WasmRuntime> {
+  const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT').catch(() => false));
+  const threaded = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT').catch(() => false));
+  let threads = 1;
+  try {
+    threads = threaded ? getThreadsCount() : 1;
+  } catch {
+    // not initialised yet
+  }
+  const cores = self.navigator.hardwareConcurrency || 1;
+  let note: string | undefined;
+  if (!crossOriginIsolated) note = 'the page is not cross-origin isolated, so WebAssembly threads are unavailable';
+  else if (!threaded) note = 'this browser has no WebAssembly threads';
+  else if (cores < 2) note = 'this device reports one CPU core';
+  return { threads, simd, ...(threads > 1 ? {} : { note }) };
 }
 
 /** Make sure some backend is active without disturbing a running training (used by inspectors). */

@@ -29,6 +29,7 @@ import { FeatureStore } from '../feature-store';
 import { IdbFeatureCache } from './feature-idb-cache';
 import { bitmapToRgb, rgbToDataUrl } from './decode';
 import { handleViewRequest, rememberRun, type ViewWorkerContext } from './views-worker';
+import { installBenchHooks } from './bench-hooks';
 import type {
   AugmentPreview,
   ExportedModel,
@@ -42,6 +43,8 @@ import type {
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (message: WorkerToPage, transfer: Transferable[] = []) => scope.postMessage(message, transfer);
+// `npm run bench:browser` measures inside this worker (Playwright's Worker.evaluate); pages cannot reach it.
+installBenchHooks(scope);
 
 let activeNodeIds: Plan['nodeIds'] | null = null;
 const host = createBrowserHost({ nodeIds: () => activeNodeIds });

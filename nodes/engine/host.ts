@@ -39,6 +39,10 @@ export interface BackendSelection {
   features: BackendName | null;
   reason: string;
   adapter?: string;
+  /** "Auto": the backends that can run this plan, in the rules' order (backend-policy.ts `autoCandidates`), all
+   * initialised. With two or more the engine measures them (backend-probe.ts) and picks the fastest per phase;
+   * `train`/`features` are then only the fallback when the probe cannot run. Absent when a backend is forced. */
+  candidates?: BackendName[];
 }
 
 export interface EngineHost {

@@ -13,7 +13,7 @@ import { RunError, type BackendName } from '../types';
 import { catalogEntry } from '../../pretrained-model/catalog';
 import { modelJsonProblem } from '../../pretrained-model/model-files';
 import { syntheticImageSource, isSyntheticDatasetId } from '../../dataset/synthetic';
-import { decideBackends, looksSoftware, type BackendCapabilities } from '../backend-policy';
+import { autoCandidates, decideBackends, looksSoftware, type BackendCapabilities } from '../backend-policy';
 import { openDirDataset } from './dir-source';
 import { openSharedDataset } from './shared-source';
 import { rgbToDataUrl } from './decode';
@@ -247,8 +247,26 @@ async function initBackend(name: BackendName, caps: BackendCapabilities): Promis
   return ok;
 }
 
+async function wasmNote(): Promise<string> {
+  const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT').catch(() => false);
+  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT').catch(() => false);
+  return ` WASM: ${simd ? 'SIMD' : 'no SIMD'}, ${threads ? 'multi-threaded' : 'single-threaded'}.`;
+}
+
 export async function selectBrowserBackends(plan: Plan, needs: { trainsConvLayers: boolean }): Promise<BackendSelection> {
   const caps = await getCapabilities();
+  if (plan.train.backend === 'auto') {
+    // Rules only filter what cannot run; the engine measures the rest (backend-probe.ts).
+    const { candidates, excluded } = autoCandidates(caps, needs);
+    const ready: BackendName[] = [];
+    for (const name of candidates) if (await initBackend(name, caps)) ready.push(name);
+    if (ready.length === 0) throw new RunError('No TensorFlow.js backend could be initialised in this browser.', 'backend', plan.nodeIds.train);
+    await tf.setBackend(ready[0]);
+    const adapter = caps.webgpu.adapter;
+    const reason = `Auto: candidates ${ready.join(', ')}${excluded.length ? ` (${excluded.join('; ')})` : ''}.` +
+      `${adapter ? ` WebGPU adapter: ${adapter}.` : ''}${ready.includes('wasm') ? await wasmNote() : ''}`;
+    return { train: ready[0], features: null, reason, adapter, candidates: ready };
+  }
   for (let attempt = 0; attempt < 4; attempt++) {
     const decision = decideBackends(plan.train.backend, caps, needs);
     if (!decision.ok) throw new RunError(decision.message, 'backend', plan.nodeIds.train);
@@ -258,11 +276,7 @@ export async function selectBrowserBackends(plan: Plan, needs: { trainsConvLayer
     if (!allOk) continue; // re-decide without the backend that failed
     await tf.setBackend(decision.train);
     let reason = decision.reason;
-    if (needed.includes('wasm')) {
-      const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT').catch(() => false);
-      const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT').catch(() => false);
-      reason += ` WASM: ${simd ? 'SIMD' : 'no SIMD'}, ${threads ? 'multi-threaded' : 'single-threaded'}.`;
-    }
+    if (needed.includes('wasm')) reason += await wasmNote();
     return { train: decision.train, features: decision.features, reason, adapter: decision.adapter };
   }
   throw new RunError('No TensorFlow.js backend could be initialised in this browser.', 'backend', plan.nodeIds.train);

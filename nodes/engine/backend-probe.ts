@@ -1,0 +1,217 @@
+/**
+ * "Auto" by measurement, for every host: the host lists the backends that can run the plan (backend-policy.ts
+ * `autoCandidates`: the browser's WebGPU/WebGL/WASM/CPU, Node's WASM/CPU); this module times the trainable part on
+ * each and picks the fastest per phase:
+ *   features  the frozen trunk's forward pass (cached path; the head then trains on the features)
+ *   head      forward + backward through the head on feature rows (cached path)
+ *   full      forward + backward through the whole classifier: the unfrozen conv layers and the head (fine-tuning,
+ *             or the feature cache turned off)
+ * Per candidate: one warm-up (kernels, shaders, weights moved to the backend), then two timed batches; the fastest
+ * batch counts. To keep the probe cheap a candidate already far slower than the best so far (its one-image warm-up
+ * alone, scaled to a batch, or its first batch) is dropped without its other batches. Nothing is trained: gradients
+ * are computed and thrown away, layers run in inference mode (BatchNorm statistics untouched), inputs are seeded
+ * noise — the run's weights and random streams are exactly as without the probe. Results are cached per
+ * (model, cut, freeze, head, batch size, candidates, adapter) for the session.
+ */
+import type * as tfjs from '@tensorflow/tfjs';
+import type { BackendSelection, EngineHost } from './host';
+import type { BackendName, BackendProbe } from './types';
+import type { RunContext, TF } from './context';
+import type { PreparedTrunk } from './model/trunk';
+import type { Head } from './model/head';
+import { INFERENCE_BATCH } from './strategies/common';
+
+type PhaseProbe = BackendProbe['phases'][number];
+type Measurement = PhaseProbe['measurements'][number];
+type Phase = PhaseProbe['phase'];
+
+/** Images per timed probe batch for image phases (MobileNet on the CPU backend takes ~0.1–1 s per image). */
+export const PROBE_IMAGES = 4;
+/** A candidate this many times slower than the best so far is dropped without its remaining batches. */
+const STOP_FACTOR = 3;
+/** Same after the one-image warm-up, which also pays one-time costs (kernel set-up, weights moved, shaders). */
+const WARM_STOP_FACTOR = 8;
+/** Other candidates are measured only when the phase, at the first candidate's speed, takes this many times what
+ * measuring it cost: the probe stays a small part of the run. */
+const WORTH_FACTOR = 10;
+const TIMED_BATCHES = 2;
+
+const cache = new Map<string, BackendProbe>();
+
+/** Forget every cached measurement (benchmarks and tests measure a fresh session). */
+export function clearBackendProbeCache(): void {
+  cache.clear();
+}
+
+export interface ProbeInput {
+  ctx: RunContext;
+  host: EngineHost;
+  selection: BackendSelection;
+  path: 'cached' | 'full';
+  trunk: PreparedTrunk;
+  head: Head;
+  numClasses: number;
+  /** Images the run pushes through the trunk for features (cached path) and trains on per epoch. */
+  workload: { featureImages: number; trainImages: number };
+}
+
+/** Measure the candidates when "Auto" left a choice; returns the selection to run with (the backend is active). */
+export async function measureAutoBackends(input: ProbeInput): Promise<BackendSelection & { probe?: BackendProbe }> {
+  const { ctx, host, selection, path, trunk, head, numClasses, workload } = input;
+  const candidates = selection.candidates ?? [];
+  if (candidates.length < 2) return selection;
+  const { plan } = ctx;
+  const phases: Phase[] = path === 'cached' ? ['features', 'head'] : ['full'];
+  const key = JSON.stringify([plan.classifier.model.source, trunk.truncateAt, plan.classifier.model.freeze, plan.classifier.head,
+    numClasses, plan.train.batchSize, trunk.inputSize, phases, candidates, selection.adapter ?? '']);
+  let probe = cache.get(key);
+  if (probe) probe = { ...probe, costMs: 0, reused: true, summary: `${probe.summary.replace(/ Probe took .*$/, '')} (measured earlier this session).` };
+  else {
+    ctx.status(`Auto: measuring ${candidates.join(', ')} on two batches each…`);
+    const started = now();
+    const measured: PhaseProbe[] = [];
+    for (const phase of phases) {
+      const work = phaseWork(ctx.tf, phase, trunk, head, numClasses);
+      const { batchSize, epochs } = plan.train;
+      // The phase's length in probe batches, to weigh the probe's cost against.
+      const phaseBatches = (batch: number) =>
+        phase === 'features' ? workload.featureImages / batch : phase === 'head' ? Math.ceil(workload.trainImages / batchSize) * epochs : (workload.trainImages * epochs) / batch;
+      measured.push(await probePhase(ctx, host, candidates, phase, work, phaseBatches, trunk.trainsConvLayers));
+    }
+    const costMs = now() - started;
+    probe = { phases: measured, costMs, reused: false, summary: summarise(measured, costMs) };
+    cache.set(key, probe);
+  }
+  const chosenFor = (phase: Phase) => probe!.phases.find((p) => p.phase === phase)!.chosen;
+  const train = chosenFor(path === 'cached' ? 'head' : 'full');
+  const featuresOn = path === 'cached' ? chosenFor('features') : train;
+  await host.useBackend(train);
+  return {
+    ...selection,
+    train,
+    features: featuresOn === train ? null : featuresOn,
+    reason: `${selection.reason} ${probe.summary}`.trim(),
+    probe,
+  };
+}
+
+function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}
+
+/** One unit of the phase's work on `n` images (rows), awaited to completion; returns its wall time in ms. */
+type Work = (n: number) => Promise<number>;
+
+function phaseWork(tf: TF, phase: Phase, trunk: PreparedTrunk, head: Head, numClasses: number): Work {
+  const [h, w] = trunk.inputSize;
+  const headForward = (x: tfjs.Tensor) => {
+    let y = x;
+    for (const layer of head.layers) y = layer.apply(y, { training: false }) as tfjs.Tensor;
+    return y;
+  };
+  const variables = (): tfjs.Variable[] => {
+    const layerVars = phase === 'full' ? trunk.trunk.trainableWeights : [];
+    return [...layerVars, ...head.layers.flatMap((l) => l.trainableWeights)].map((v) => v.read() as tfjs.Variable);
+  };
+  return async (n) => {
+    const x = phase === 'head' ? tf.randomUniform([n, head.featureDim], 0, 1, 'float32', 7) : tf.randomUniform([n, h, w, 3], -1, 1, 'float32', 7);
+    const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({ length: n }, (_, i) => i % numClasses), 'int32'), numClasses).toFloat());
+    // Head layers are built lazily (their seeded initialisers give the same weights whenever that happens).
+    if (phase !== 'features') tf.tidy(() => headForward(phase === 'head' ? x.slice(0, 1) : tf.zeros([1, head.featureDim]))).dispose();
+    const started = now();
+    let done: tfjs.Tensor;
+    if (phase === 'features') {
+      done = tf.tidy(() => {
+        const f = trunk.trunk.predict(x) as tfjs.Tensor;
+        return head.pooling ? (head.pooling.apply(f) as tfjs.Tensor) : f;
+      });
+    } else {
+      const { value, grads } = tf.variableGrads(() => tf.tidy(() => {
+        let features = phase === 'full' ? (trunk.trunk.apply(x, { training: false }) as tfjs.Tensor) : x;
+        if (phase === 'full' && head.pooling) features = head.pooling.apply(features) as tfjs.Tensor;
+        const p = tf.clipByValue(headForward(features), 1e-7, 1);
+        return tf.neg(tf.mean(tf.sum(tf.mul(y, tf.log(p)), -1))) as tfjs.Scalar;
+      }), variables());
+      // One scalar that depends on every gradient: reading it waits for the whole backward pass (GPU backends queue).
+      done = tf.tidy(() => tf.addN([value, ...Object.values(grads).map((g) => tf.sum(g))]));
+      value.dispose();
+      tf.dispose(Object.values(grads));
+    }
+    await done.data();
+    const ms = now() - started;
+    tf.dispose([done, x, y]);
+    return ms;
+  };
+}
+
+async function probePhase(
+  ctx: RunContext,
+  host: EngineHost,
+  candidates: BackendName[],
+  phase: Phase,
+  work: Work,
+  phaseBatches: (batch: number) => number,
+  trainsConvLayers: boolean,
+): Promise<PhaseProbe> {
+  const started = now();
+  const batch = phase === 'head' ? ctx.plan.train.batchSize : Math.min(PROBE_IMAGES, phase === 'features' ? INFERENCE_BATCH : ctx.plan.train.batchSize);
+  const measurements: Measurement[] = [];
+  let best = Infinity;
+  let skipped: string | undefined;
+  // The first candidate's warm-up is not the probe's cost: the run pays it in its first batch anyway.
+  let probeStart = started;
+  for (const backend of candidates) {
+    ctx.checkCancelled();
+    if (best < Infinity && best * phaseBatches(batch) < WORTH_FACTOR * (now() - probeStart)) {
+      skipped = `this phase takes about ${formatMs(best * phaseBatches(batch))} on ${measurements[0].backend}: too short to be worth measuring ${candidates.slice(measurements.length).join(', ')}`;
+      break;
+    }
+    const m: Measurement = { backend, msPerBatch: null, timedBatches: 0, stoppedEarly: false };
+    measurements.push(m);
+    try {
+      await host.useBackend(backend);
+      // Warm-up on one image (a whole batch of rows for the cheap head): scaled up, it bounds the batch time.
+      const warmUnits = phase === 'head' ? batch : 1;
+      const warm = await work(warmUnits);
+      if (measurements.length === 1) probeStart = now();
+      if ((warm * batch) / warmUnits > WARM_STOP_FACTOR * best) {
+        Object.assign(m, { msPerBatch: (warm * batch) / warmUnits, stoppedEarly: true });
+        continue;
+      }
+      for (let i = 0; i < TIMED_BATCHES; i++) {
+        await ctx.pollCancelled();
+        const ms = await work(batch);
+        m.timedBatches++;
+        m.msPerBatch = Math.min(m.msPerBatch ?? Infinity, ms);
+        if (ms > STOP_FACTOR * best) {
+          m.stoppedEarly = i < TIMED_BATCHES - 1;
+          break;
+        }
+      }
+      best = Math.min(best, m.msPerBatch ?? Infinity);
+    } catch (error) {
+      if (ctx.options.signal?.aborted) throw error;
+      m.failed = (error as Error).message?.slice(0, 200) || 'failed';
+    }
+  }
+  const ran = measurements.filter((m) => m.msPerBatch !== null && !m.stoppedEarly);
+  const fastest = ran.reduce<Measurement | null>((a, m) => (a === null || m.msPerBatch! < a.msPerBatch! ? m : a), null);
+  const label = phase === 'features' ? 'features' : phase === 'head' ? 'head training' : trainsConvLayers ? 'fine-tuning' : 'full passes';
+  return { phase, label, batchImages: batch, measurements, chosen: fastest?.backend ?? candidates[0], costMs: now() - started, skipped };
+}
+
+function formatMs(ms: number): string {
+  return ms >= 100 ? `${Math.round(ms)} ms` : `${ms.toFixed(1)} ms`;
+}
+
+/** "Auto measured 2 batches per backend — fine-tuning (4 images/batch): wasm 310 ms, cpu ≥ 6400 ms (stopped early) → wasm. Probe took 1.2 s." */
+export function summarise(phases: PhaseProbe[], costMs: number): string {
+  const parts = phases.map((p) => {
+    const unit = p.phase === 'head' ? 'rows' : 'images';
+    const each = p.measurements.map((m) =>
+      m.failed ? `${m.backend} failed` : m.stoppedEarly ? `${m.backend} ≥ ${formatMs(m.msPerBatch!)} (stopped early)` : `${m.backend} ${formatMs(m.msPerBatch!)}`,
+    );
+    return `${p.label} (${p.batchImages} ${unit}/batch): ${each.join(', ')}${p.skipped ? ` (${p.skipped})` : ''} → ${p.chosen}`;
+  });
+  return `Auto measured ${TIMED_BATCHES} batches per backend — ${parts.join('; ')}. Probe took ${(costMs / 1000).toFixed(1)} s.`;
+}

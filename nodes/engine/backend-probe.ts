@@ -53,13 +53,15 @@ export interface ProbeInput {
   numClasses: number;
   /** Images the run pushes through the trunk for features (cached path) and trains on per epoch. */
   workload: { featureImages: number; trainImages: number };
+  /** Measure even a single candidate (the cost estimate times a forced backend too). */
+  always?: boolean;
 }
 
 /** Measure the candidates when "Auto" left a choice; returns the selection to run with (the backend is active). */
 export async function measureAutoBackends(input: ProbeInput): Promise<BackendSelection & { probe?: BackendProbe }> {
   const { ctx, host, selection, path, trunk, head, numClasses, workload } = input;
   const candidates = selection.candidates ?? [];
-  if (candidates.length < 2) return selection;
+  if (candidates.length < (input.always ? 1 : 2)) return selection;
   const { plan } = ctx;
   const phases: Phase[] = path === 'cached' ? ['features', 'head'] : ['full'];
   const key = JSON.stringify([plan.classifier.model.source, trunk.truncateAt, plan.classifier.model.freeze, plan.classifier.head,

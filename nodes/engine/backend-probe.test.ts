@@ -24,7 +24,8 @@ function recordingHost(): { host: EngineHost; used: BackendName[] } {
 }
 
 function fineTunePlan(backend: 'auto' | 'wasm' | 'cpu' = 'auto') {
-  const plan = testPlan({ model: 'graft-shapes-cnn', datasetId: 'builtin:shapes-target', epochs: 4 });
+  // Long enough (8 epochs) that measuring CPU pays off (backend-probe.ts skips it for phases under a few seconds).
+  const plan = testPlan({ model: 'graft-shapes-cnn', datasetId: 'builtin:shapes-target', epochs: 8 });
   plan.classifier.model.freeze = { mode: 'upTo', layer: 'block3_pool' };
   plan.dataset.maxImagesPerClass = 40;
   plan.train.earlyStoppingPatience = 0;

@@ -34,6 +34,8 @@ const WARM_STOP_FACTOR = 8;
 /** Other candidates are measured only when the phase, at the first candidate's speed, takes this many times what
  * measuring it cost: the probe stays a small part of the run. */
 const WORTH_FACTOR = 10;
+/** …and only when the phase lasts at least this long: a shorter phase cannot gain what measuring costs. */
+const MIN_PHASE_MS = 5000;
 const TIMED_BATCHES = 2;
 
 const cache = new Map<string, BackendProbe>();
@@ -102,7 +104,36 @@ function now(): number {
 }
 
 /** One unit of the phase's work on `n` images (rows), awaited to completion; returns its wall time in ms. */
-type Work = (n: number) => Promise<number>;
+type Work = ((n: number) => Promise<number>) & {
+  /** One image through the trunk, layer by layer, giving up once `budgetMs` is spent: the ms spent and whether it
+   * finished. Bounds what a hopeless candidate costs (the CPU backend takes seconds per MobileNet image). */
+  bounded?(budgetMs: number): Promise<{ ms: number; finished: boolean }>;
+};
+
+/** Forward one input through a functional model layer by layer (frozen layers keep their inference-mode call),
+ * stopping after the layer that crosses `deadline`. Null when the graph cannot be walked this way. */
+function forwardUntil(tf: TF, model: tfjs.LayersModel, x: tfjs.Tensor, deadline: number): { finished: boolean } | null {
+  const values = new Map<number, tfjs.Tensor>([[model.inputs[0].id, x]]);
+  const made: tfjs.Tensor[] = [];
+  try {
+    for (const layer of model.layers) {
+      if (layer.getClassName() === 'InputLayer') continue;
+      const node = layer.inboundNodes.find((n) => n.inputTensors.length > 0 && n.inputTensors.every((t) => values.has(t.id)));
+      if (!node) return null;
+      const inputs = node.inputTensors.map((t) => values.get(t.id)!);
+      const out = tf.tidy(() => layer.apply(inputs.length === 1 ? inputs[0] : inputs, { training: false }) as tfjs.Tensor | tfjs.Tensor[]);
+      (Array.isArray(out) ? out : [out]).forEach((t, i) => {
+        made.push(t);
+        values.set(node.outputTensors[i].id, t);
+      });
+      if (now() > deadline) return { finished: false };
+    }
+    made.at(-1)?.dataSync();
+    return { finished: true };
+  } finally {
+    tf.dispose(made);
+  }
+}
 
 function phaseWork(tf: TF, phase: Phase, trunk: PreparedTrunk, head: Head, numClasses: number): Work {
   const [h, w] = trunk.inputSize;
@@ -115,7 +146,7 @@ function phaseWork(tf: TF, phase: Phase, trunk: PreparedTrunk, head: Head, numCl
     const layerVars = phase === 'full' ? trunk.trunk.trainableWeights : [];
     return [...layerVars, ...head.layers.flatMap((l) => l.trainableWeights)].map((v) => v.read() as tfjs.Variable);
   };
-  return async (n) => {
+  const work: Work = async (n) => {
     const x = phase === 'head' ? tf.randomUniform([n, head.featureDim], 0, 1, 'float32', 7) : tf.randomUniform([n, h, w, 3], -1, 1, 'float32', 7);
     const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({ length: n }, (_, i) => i % numClasses), 'int32'), numClasses).toFloat());
     // Head layers are built lazily (their seeded initialisers give the same weights whenever that happens).
@@ -144,6 +175,19 @@ function phaseWork(tf: TF, phase: Phase, trunk: PreparedTrunk, head: Head, numCl
     tf.dispose([done, x, y]);
     return ms;
   };
+  if (phase !== 'head') {
+    work.bounded = async (budgetMs) => {
+      const x = tf.randomUniform([1, h, w, 3], -1, 1, 'float32', 7);
+      const started = now();
+      try {
+        const walked = forwardUntil(tf, trunk.trunk, x, started + budgetMs);
+        return { ms: now() - started, finished: walked === null || walked.finished };
+      } finally {
+        x.dispose();
+      }
+    };
+  }
+  return work;
 }
 
 async function probePhase(
@@ -164,7 +208,8 @@ async function probePhase(
   let probeStart = started;
   for (const backend of candidates) {
     ctx.checkCancelled();
-    if (best < Infinity && best * phaseBatches(batch) < WORTH_FACTOR * (now() - probeStart)) {
+    const phaseMs = best * phaseBatches(batch);
+    if (best < Infinity && (phaseMs < WORTH_FACTOR * (now() - probeStart) || phaseMs < MIN_PHASE_MS)) {
       skipped = `this phase takes about ${formatMs(best * phaseBatches(batch))} on ${measurements[0].backend}: too short to be worth measuring ${candidates.slice(measurements.length).join(', ')}`;
       break;
     }
@@ -172,6 +217,15 @@ async function probePhase(
     measurements.push(m);
     try {
       await host.useBackend(backend);
+      // A later candidate first runs one image forward under a time budget: one that cannot even do that within
+      // WARM_STOP_FACTOR × the best per-image time is out, at a bounded cost.
+      if (best < Infinity && work.bounded) {
+        const bounded = await work.bounded((WARM_STOP_FACTOR * best) / batch);
+        if (!bounded.finished) {
+          Object.assign(m, { msPerBatch: bounded.ms * batch, stoppedEarly: true });
+          continue;
+        }
+      }
       // Warm-up on one image (a whole batch of rows for the cheap head): scaled up, it bounds the batch time.
       const warmUnits = phase === 'head' ? batch : 1;
       const warm = await work(warmUnits);

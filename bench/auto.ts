@@ -17,12 +17,26 @@ function phaseMs(result: RunResult, phase: Phase): number {
   return (phase === 'features' ? result.phaseMs!.features : result.phaseMs!.fit) + probe;
 }
 
+/** Work a phase does: images through the trunk (features), or training images × epochs (head, fine-tuning). */
+function units(result: RunResult, phase: Phase): number {
+  return phase === 'features' ? result.splitSizes.train + result.splitSizes.validation : result.splitSizes.train * result.epochs.length;
+}
+
+/** Forced CPU takes seconds per MobileNet image: it runs on a few images for one epoch, scaled to the same work. */
 async function timePhases(setup: BenchSetup, plan: Plan, phases: Phase[], log: (line: string) => void) {
   const out: Record<string, Record<string, number>> = {};
-  for (const backend of ['wasm', 'cpu', 'auto'] as const) {
+  const reference: Record<string, number> = {};
+  for (const backend of ['wasm', 'auto', 'cpu'] as const) {
     clearBackendProbeCache();
-    const result = await runPlan({ ...plan, train: { ...plan.train, backend } }, setup.host, { onEvent: () => {}, skipEvaluation: true });
-    for (const phase of phases) (out[phase] ??= {})[backend] = Math.round(phaseMs(result, phase));
+    const small = backend === 'cpu' && setup.maxImagesPerClass > 0;
+    const p: Plan = { ...plan, train: { ...plan.train, backend, ...(small ? { epochs: 1 } : {}) } };
+    if (small) p.dataset = { ...plan.dataset, maxImagesPerClass: 4 };
+    const result = await runPlan(p, setup.host, { onEvent: () => {}, skipEvaluation: true });
+    for (const phase of phases) {
+      if (backend === 'wasm') reference[phase] = units(result, phase);
+      const scale = reference[phase] / Math.max(1, units(result, phase));
+      (out[phase] ??= {})[backend] = Math.round(phaseMs(result, phase) * scale);
+    }
     if (backend === 'auto') log(`  ${result.backendProbe?.summary ?? 'no probe'}`);
   }
   return out;

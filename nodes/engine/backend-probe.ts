@@ -112,7 +112,7 @@ type Work = ((n: number) => Promise<number>) & {
 
 /** Forward one input through a functional model layer by layer (frozen layers keep their inference-mode call),
  * stopping after the layer that crosses `deadline`. Null when the graph cannot be walked this way. */
-function forwardUntil(tf: TF, model: tfjs.LayersModel, x: tfjs.Tensor, deadline: number): { finished: boolean } | null {
+async function forwardUntil(tf: TF, model: tfjs.LayersModel, x: tfjs.Tensor, deadline: number): Promise<{ finished: boolean } | null> {
   const values = new Map<number, tfjs.Tensor>([[model.inputs[0].id, x]]);
   const made: tfjs.Tensor[] = [];
   try {
@@ -128,8 +128,8 @@ function forwardUntil(tf: TF, model: tfjs.LayersModel, x: tfjs.Tensor, deadline:
       });
       if (now() > deadline) return { finished: false };
     }
-    made.at(-1)?.dataSync();
-    return { finished: true };
+    await made.at(-1)?.data(); // GPU backends queue work: wait for it (then the clock below decides)
+    return { finished: now() <= deadline };
   } finally {
     tf.dispose(made);
   }
@@ -180,7 +180,7 @@ function phaseWork(tf: TF, phase: Phase, trunk: PreparedTrunk, head: Head, numCl
       const x = tf.randomUniform([1, h, w, 3], -1, 1, 'float32', 7);
       const started = now();
       try {
-        const walked = forwardUntil(tf, trunk.trunk, x, started + budgetMs);
+        const walked = await forwardUntil(tf, trunk.trunk, x, started + budgetMs);
         return { ms: now() - started, finished: walked === null || walked.finished };
       } finally {
         x.dispose();

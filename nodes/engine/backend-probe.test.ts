@@ -24,10 +24,10 @@ function recordingHost(): { host: EngineHost; used: BackendName[] } {
 }
 
 function fineTunePlan(backend: 'auto' | 'wasm' | 'cpu' = 'auto') {
-  // Long enough (8 epochs) that measuring CPU pays off (backend-probe.ts skips it for phases under a few seconds).
-  const plan = testPlan({ model: 'graft-shapes-cnn', datasetId: 'builtin:shapes-target', epochs: 8 });
+  // Long enough (~1,400 image-epochs) that measuring CPU pays off: backend-probe.ts skips it for phases under 5 s.
+  const plan = testPlan({ model: 'graft-shapes-cnn', datasetId: 'builtin:shapes-target-large', epochs: 4 });
   plan.classifier.model.freeze = { mode: 'upTo', layer: 'block3_pool' };
-  plan.dataset.maxImagesPerClass = 40;
+  plan.dataset.maxImagesPerClass = 100;
   plan.train.earlyStoppingPatience = 0;
   plan.train.backend = backend;
   return plan;

@@ -38,7 +38,10 @@ const WORTH_FACTOR = 10;
 const MIN_PHASE_MS = 5000;
 const TIMED_BATCHES = 2;
 
-const cache = new Map<string, BackendProbe>();
+/** Per phase: what was measured, and for how much work (a phase skipped as too short is measured again when a
+ * later run does more). Keys name only what shapes the phase's cost, so tuning trials that change the head reuse the
+ * trunk's measurement. */
+const cache = new Map<string, { phase: PhaseProbe; work: number }>();
 
 /** Forget every cached measurement (benchmarks and tests measure a fresh session). */
 export function clearBackendProbeCache(): void {
@@ -66,27 +69,34 @@ export async function measureAutoBackends(input: ProbeInput): Promise<BackendSel
   if (candidates.length < (input.always ? 1 : 2)) return selection;
   const { plan } = ctx;
   const phases: Phase[] = path === 'cached' ? ['features', 'head'] : ['full'];
-  const key = JSON.stringify([plan.classifier.model.source, trunk.truncateAt, plan.classifier.model.freeze, plan.classifier.head,
-    numClasses, plan.train.batchSize, trunk.inputSize, phases, candidates, selection.adapter ?? '']);
-  let probe = cache.get(key);
-  if (probe) probe = { ...probe, costMs: 0, reused: true, summary: `${probe.summary.replace(/ Probe took .*$/, '')} (measured earlier this session).` };
-  else {
-    ctx.status(`Auto: measuring ${candidates.join(', ')} on two batches each…`);
-    const started = now();
-    const measured: PhaseProbe[] = [];
-    for (const phase of phases) {
-      const work = phaseWork(ctx.tf, phase, trunk, head, numClasses);
-      const { batchSize, epochs } = plan.train;
-      // The phase's length in probe batches, to weigh the probe's cost against.
-      const phaseBatches = (batch: number) =>
-        phase === 'features' ? workload.featureImages / batch : phase === 'head' ? Math.ceil(workload.trainImages / batchSize) * epochs : (workload.trainImages * epochs) / batch;
-      measured.push(await probePhase(ctx, host, candidates, phase, work, phaseBatches, trunk.trainsConvLayers));
+  const { batchSize, epochs } = plan.train;
+  const hostKey = [candidates, selection.adapter ?? ''];
+  const trunkKey = [plan.classifier.model.source, trunk.truncateAt, plan.classifier.model.freeze, trunk.inputSize, plan.classifier.head.pooling];
+  const headKey = [head.featureDim, plan.classifier.head, numClasses, batchSize];
+  const started = now();
+  const measured: PhaseProbe[] = [];
+  let reusedAll = true;
+  for (const phase of phases) {
+    const key = JSON.stringify([phase, ...hostKey, ...(phase === 'features' ? trunkKey : phase === 'head' ? headKey : [...trunkKey, ...headKey])]);
+    // The phase's length in probe batches, to weigh the probe's cost against.
+    const phaseBatches = (batch: number) =>
+      phase === 'features' ? workload.featureImages / batch : phase === 'head' ? Math.ceil(workload.trainImages / batchSize) * epochs : (workload.trainImages * epochs) / batch;
+    const work = phaseBatches(1);
+    const cached = cache.get(key);
+    if (cached && (!cached.phase.skipped || cached.work >= work)) {
+      measured.push({ ...cached.phase, costMs: 0 });
+      continue;
     }
-    const costMs = now() - started;
-    probe = { phases: measured, costMs, reused: false, summary: summarise(measured, costMs) };
-    cache.set(key, probe);
+    if (reusedAll) ctx.status(`Auto: measuring ${candidates.join(', ')} on two batches each…`);
+    reusedAll = false;
+    const phaseProbe = await probePhase(ctx, host, candidates, phase, phaseWork(ctx.tf, phase, trunk, head, numClasses), phaseBatches, trunk.trainsConvLayers);
+    cache.set(key, { phase: phaseProbe, work });
+    measured.push(phaseProbe);
   }
-  const chosenFor = (phase: Phase) => probe!.phases.find((p) => p.phase === phase)!.chosen;
+  const costMs = reusedAll ? 0 : now() - started;
+  const summary = summarise(measured, costMs);
+  const probe: BackendProbe = { phases: measured, costMs, reused: reusedAll, summary: reusedAll ? `${summary.replace(/ Probe took .*$/, '')} (measured earlier this session).` : summary };
+  const chosenFor = (phase: Phase) => probe.phases.find((p) => p.phase === phase)!.chosen;
   const train = chosenFor(path === 'cached' ? 'head' : 'full');
   const featuresOn = path === 'cached' ? chosenFor('features') : train;
   await host.useBackend(train);

@@ -124,7 +124,8 @@ type Work = ((n: number) => Promise<number>) & {
  * stopping after the layer that crosses `deadline`. Null when the graph cannot be walked this way. */
 async function forwardUntil(tf: TF, model: tfjs.LayersModel, x: tfjs.Tensor, deadline: number): Promise<{ finished: boolean } | null> {
   const values = new Map<number, tfjs.Tensor>([[model.inputs[0].id, x]]);
-  const made: tfjs.Tensor[] = [];
+  const made: tfjs.Tensor[] = [x]; // owned here: disposed with the layer outputs
+  let pending: Promise<unknown> | null = null;
   try {
     for (const layer of model.layers) {
       if (layer.getClassName() === 'InputLayer') continue;
@@ -138,10 +139,15 @@ async function forwardUntil(tf: TF, model: tfjs.LayersModel, x: tfjs.Tensor, dea
       });
       if (now() > deadline) return { finished: false };
     }
-    await made.at(-1)?.data(); // GPU backends queue work: wait for it (then the clock below decides)
-    return { finished: now() <= deadline };
+    // GPU backends queue the work: wait for it, but not past the deadline (a software adapter can take seconds);
+    // work still queued then finishes in the background and its tensors are disposed when it does.
+    pending = made[made.length - 1].data();
+    const inTime = await Promise.race([pending.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), Math.max(0, deadline - now())))]);
+    if (inTime) pending = null;
+    return { finished: inTime && now() <= deadline };
   } finally {
-    tf.dispose(made);
+    if (pending) void pending.catch(() => null).then(() => tf.dispose(made));
+    else tf.dispose(made);
   }
 }
 
@@ -187,14 +193,9 @@ function phaseWork(tf: TF, phase: Phase, trunk: PreparedTrunk, head: Head, numCl
   };
   if (phase !== 'head') {
     work.bounded = async (budgetMs) => {
-      const x = tf.randomUniform([1, h, w, 3], -1, 1, 'float32', 7);
       const started = now();
-      try {
-        const walked = await forwardUntil(tf, trunk.trunk, x, started + budgetMs);
-        return { ms: now() - started, finished: walked === null || walked.finished };
-      } finally {
-        x.dispose();
-      }
+      const walked = await forwardUntil(tf, trunk.trunk, tf.randomUniform([1, h, w, 3], -1, 1, 'float32', 7), started + budgetMs);
+      return { ms: now() - started, finished: walked === null || walked.finished };
     };
   }
   return work;

@@ -13,7 +13,7 @@ test('fine-tuning asks before running, with an estimate measured by a probe', as
   await inspector(page, 'Dataset').getByRole('spinbutton', { name: 'Max images per class' }).fill('8');
   await inspector(page, 'Dataset').getByRole('spinbutton', { name: 'Max images per class' }).press('Enter');
   await selectNode(page, 'Freeze Layers');
-  await inspector(page, 'Freeze Layers').getByRole('combobox', { name: 'Freeze' }).selectOption('none');
+  await inspector(page, 'Freeze Layers').getByRole('combobox', { name: 'Freeze', exact: true }).selectOption('none');
   await expect(page.getByRole('heading', { name: /^Problems/ })).not.toContainText('error');
 
   await page.getByRole('button', { name: 'Run', exact: true }).click();

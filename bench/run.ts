@@ -9,8 +9,9 @@ import { tuneSection } from './tune';
 import { insideSection } from './inside';
 import { pipelineSection } from './pipeline';
 import { finetuneSection } from './finetune';
+import { autoSection } from './auto';
 
-const SECTIONS: BenchSection[] = [cacheSpeedupSection, throughputSection, pipelineSection, finetuneSection, tuneSection, insideSection];
+const SECTIONS: BenchSection[] = [cacheSpeedupSection, throughputSection, pipelineSection, finetuneSection, autoSection, tuneSection, insideSection];
 
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');

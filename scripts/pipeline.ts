@@ -227,6 +227,8 @@ async function main(): Promise<number> {
         testSize: e.testSize,
         backend: result.backend,
         featureBackend: result.featureBackend,
+        backendProbe: result.backendProbe ?? null,
+        phaseMs: result.phaseMs ?? null,
         path: result.path,
         pathReason: result.pathReason,
         featuresReused: result.featuresReused === true,

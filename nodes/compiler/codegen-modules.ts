@@ -17,6 +17,8 @@ export const EMBEDDED_MODULES = [
   'nodes/dataset/resize.ts',
   'nodes/dataset/decode-node.ts',
   'nodes/dataset/class-folders.ts',
+  'nodes/engine/kernels/conv-gradients.ts',
+  'nodes/engine/kernels/register.ts',
   'nodes/engine/host-node/standalone-program.ts',
 ] as const;
 

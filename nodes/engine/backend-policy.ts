@@ -115,6 +115,32 @@ export function decideBackends(
   };
 }
 
+/**
+ * "Auto" candidates: the backends that can run this plan at all, in the rules' order of preference (the order the
+ * probe measures them in; backend-probe.ts then picks by measured speed). Rules only filter here: a backend that is
+ * missing, or WASM without convolution gradients when conv layers train, cannot work; slow-but-working backends
+ * (software adapters, CPU) stay candidates and lose, or win, on the measurement.
+ */
+export function autoCandidates(
+  caps: BackendCapabilities,
+  needs: { trainsConvLayers: boolean },
+): { candidates: BackendName[]; excluded: string[] } {
+  const excluded: string[] = [];
+  const usable: BackendName[] = [];
+  for (const name of ['webgpu', 'webgl', 'wasm'] as const) {
+    const cap = caps[name];
+    if (!cap.available) excluded.push(`${LABEL[name]} not available${cap.problem ? ` (${cap.problem})` : ''}`);
+    else if (name === 'wasm' && needs.trainsConvLayers && !caps.wasm.trainsConvolutions) {
+      excluded.push('WASM cannot train convolution layers here (no gradient kernels)');
+    } else usable.push(name);
+  }
+  usable.push('cpu');
+  const rules = decideBackends('auto', caps, needs);
+  const preferred = rules.ok ? [rules.train, ...(rules.features ? [rules.features] : [])] : [];
+  const candidates = [...new Set([...preferred.filter((b) => usable.includes(b)), ...usable])];
+  return { candidates, excluded };
+}
+
 /** Heuristic: renderer/adapter strings of CPU-emulated graphics. */
 export function looksSoftware(text: string): boolean {
   return /swiftshader|llvmpipe|softpipe|software|lavapipe|microsoft basic render/i.test(text);

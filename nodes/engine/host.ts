@@ -39,8 +39,12 @@ export interface BackendSelection {
   features: BackendName | null;
   reason: string;
   adapter?: string;
-  /** Set when train or features run on WASM. */
+  /** Set when train or features run on WASM (or WASM is an Auto candidate). */
   wasm?: WasmRuntime;
+  /** "Auto": the backends that can run this plan, in the rules' order (backend-policy.ts `autoCandidates`), all
+   * initialised. With two or more the engine measures them (backend-probe.ts) and picks the fastest per phase;
+   * `train`/`features` are then only the fallback when the probe cannot run. Absent when a backend is forced. */
+  candidates?: BackendName[];
 }
 
 export interface EngineHost {

@@ -30,6 +30,7 @@ import { runFeatureKey } from './feature-key';
 import { toRunError } from './errors';
 import { applyPlanOverrides } from './overrides';
 import { runTune } from './tune';
+import { measureAutoBackends } from './backend-probe';
 
 /** Run a plan: a hyperparameter search (nodes/engine/tune.ts) when the plan has tuning, else one training run.
  * `options.overrides` are applied here (and by the tuner to every trial). */
@@ -73,25 +74,23 @@ async function train(ctx: RunContext, host: EngineHost, options: RunPlanOptions,
   const trunk = await prepareTrunk(ctx, host, options.randomTrunk === true);
   ctx.checkCancelled();
   const numClasses = data.labels.length;
-
-  const selection = await host.selectBackends(plan, { trainsConvLayers: trunk.trainsConvLayers });
-  const { train: backend, features: featureBackendChoice, reason, adapter, wasm } = selection;
-  ctx.emit({ type: 'backend', backend, featureBackend: featureBackendChoice, reason, adapter, wasm });
-
-  const headNode = plan.nodeIds.head;
-  const h = plan.classifier.head;
+  const hostSelection = await host.selectBackends(plan, { trainsConvLayers: trunk.trainsConvLayers });
+  const [headNode, h] = [plan.nodeIds.head, plan.classifier.head];
   ctx.setNode(headNode, 'running');
   const head = buildHead(tf, h, trunk.featureShape, numClasses, plan.train.seed);
   ctx.looseLayers.push(...head.layers, ...(head.pooling ? [head.pooling] : []));
-  ctx.setNode(
-    headNode,
-    'done',
-    `${head.pooling ? h.pooling.toUpperCase() + ' → ' : ''}${head.featureDim} features → ` +
-      `${h.hiddenLayers > 0 ? `${h.hiddenLayers}×${h.hiddenUnits} ${h.activation} → ` : ''}softmax(${numClasses})`,
-  );
+  ctx.setNode(headNode, 'done', `${head.pooling ? h.pooling.toUpperCase() + ' → ' : ''}${head.featureDim} features → ` +
+    `${h.hiddenLayers > 0 ? `${h.hiddenLayers}×${h.hiddenUnits} ${h.activation} → ` : ''}softmax(${numClasses})`);
 
   const choice = choosePath(trunk, plan.train, options);
   const augment = augmentIsActive(plan.dataset.augment) ? plan.dataset.augment : null;
+  // "Auto" with a choice left: measure the candidates on the trainable part (backend-probe.ts).
+  const views = augment ? Math.max(1, Math.floor(augment.cachedViews || 1)) : 1;
+  const workload = { featureImages: data.train.length * views + data.validation.length + data.test.length, trainImages: data.train.length };
+  const selection = await measureAutoBackends({ ctx, host, selection: hostSelection, path: choice.path, trunk, head, numClasses, workload });
+  const { train: backend, features: featureBackendChoice, reason, adapter, wasm } = selection;
+  const onWasm = backend === 'wasm' || featureBackendChoice === 'wasm';
+  ctx.emit({ type: 'backend', backend, featureBackend: featureBackendChoice, reason, adapter, wasm: onWasm ? wasm : undefined });
   const pixelBudget = options.pixelCacheBytes ?? DEFAULT_PIXEL_CACHE_BYTES;
   const pixels = new PixelStore(tf, data.source, trunk.inputSize[0], trunk.inputSize[1], pixelBudget);
   const { scale, offset } = scalingToAffine(trunk.scaling);
@@ -133,6 +132,7 @@ async function train(ctx: RunContext, host: EngineHost, options: RunPlanOptions,
 
   const imagesTrained = { value: 0 };
   const stopping = earlyStopping(ctx);
+  const fitStart = Date.now();
   const fitted = await fit(ctx, {
     model: strategy.model,
     batches: strategy.batches,
@@ -142,8 +142,8 @@ async function train(ctx: RunContext, host: EngineHost, options: RunPlanOptions,
     seed: plan.train.seed,
     callbacks: [divergence(ctx), progress(ctx, trainStart, imagesTrained), nodeStatus(ctx), stopping],
   });
-  const test = await strategy.predictTest();
-  const classifier = strategy.classifier();
+  const fitMs = Date.now() - fitStart;
+  const [test, classifier] = [await strategy.predictTest(), strategy.classifier()];
   const trainMs = Date.now() - trainStart;
   const lastEpoch = fitted.epochs[fitted.epochs.length - 1];
   ctx.setNode(
@@ -177,6 +177,8 @@ async function train(ctx: RunContext, host: EngineHost, options: RunPlanOptions,
     path: choice.path,
     pathReason: choice.reason + strategy.note,
     featuresReused: strategy.featuresReused === true,
+    backendProbe: selection.probe,
+    phaseMs: { features: strategy.featuresMs ?? 0, fit: fitMs },
     epochs: fitted.epochs,
     keptEpoch: stopping.keptEpoch,
     trainMs,

@@ -84,6 +84,10 @@ export interface RunResult {
   tune?: TuneSummary;
   /** Files left out: unreadable at listing time (from the ImageSource) or failing to decode during the run. */
   skipped?: Array<{ name: string; reason: string }>;
+  /** "Auto" only: what the backend probe measured and chose (absent when a backend was forced or only one could run). */
+  backendProbe?: BackendProbe;
+  /** Where the time went, ms: trunk feature extraction (cached path) and the fit loop (training epochs). */
+  phaseMs?: { features: number; fit: number };
   /** Time spent decoding and resizing images before training (not part of trainMs). */
   loadMs?: number;
   /** Layer the trunk was cut at (resolved default when the node left it empty). */
@@ -92,6 +96,38 @@ export interface RunResult {
   inputScaling?: 'minus1to1' | 'zero1' | 'raw255';
   /** [height, width] images were resized to. */
   inputSize?: [number, number];
+}
+
+/** What "Auto" measured (backend-probe.ts): per phase, two timed batches on each candidate backend. */
+export interface BackendProbe {
+  phases: Array<{
+    phase: 'features' | 'head' | 'full';
+    /** Human name: "features", "head training", "fine-tuning" or "full passes". */
+    label: string;
+    /** Images (or feature rows, for the head) per probe batch. */
+    batchImages: number;
+    measurements: Array<{
+      backend: BackendName;
+      /** Fastest timed batch, ms; for a backend stopped early, the lower bound that made it lose. */
+      msPerBatch: number | null;
+      timedBatches: number;
+      /** Dropped after its warm-up or first batch: already far slower than the best so far. */
+      stoppedEarly: boolean;
+      /** Why it could not run (then msPerBatch is null). */
+      failed?: string;
+    }>;
+    chosen: BackendName;
+    /** Why the remaining candidates were not measured (the phase is too short for the probe to pay off). */
+    skipped?: string;
+    /** Wall time this phase's probe took, ms. */
+    costMs: number;
+  }>;
+  /** Wall time of the whole probe, ms (0 when reused). */
+  costMs: number;
+  /** Taken from an earlier measurement of the same model, cut, freeze, batch size and host in this session. */
+  reused: boolean;
+  /** One line for the run panel / record: "Auto measured …: wasm 42 ms/batch, cpu 910 ms/batch → wasm". */
+  summary: string;
 }
 
 export interface TrialRecord {

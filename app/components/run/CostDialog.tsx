@@ -27,11 +27,24 @@ export function CostDialog({
       </div>
       <div className="cost-body">
         <p>{estimate.reason}</p>
-        <p>
+        <p role="status" aria-live="polite">
+          {estimate.probe
+            ? `Estimated training time: about ${duration(estimate.estimateMs ?? 0)} (${estimate.probe.trainImages} images × ${estimate.probe.epochs} epochs at ${Math.round(estimate.probe.msPerBatch)} ms per batch of ${estimate.probe.batchImages} images on ${estimate.probe.backend.toUpperCase()}, measured just now by a short probe).`
+            : estimate.probing
+              ? 'Measuring how fast this machine trains it (two batches on each backend)…'
+              : ''}
+        </p>
+        {estimate.probe && (
+          <details>
+            <summary>What was measured</summary>
+            <p>{estimate.probe.summary}</p>
+          </details>
+        )}
+        {!estimate.probe && <p>
           {estimate.estimateMs !== null
             ? `Estimated training time: about ${duration(estimate.estimateMs)} (${estimate.trainImages} images × epochs at ${estimate.imagesPerSecond?.toFixed(1)} images/s, measured in this browser on an earlier fine-tuning run).`
             : 'Graft has not measured a fine-tuning run in this browser yet, so it cannot say how long this takes; it is often 10–100× slower than training only the head. The ETA appears after the first batches, and Cancel stops the run at any time.'}
-        </p>
+        </p>}
         <p>Cheaper: freeze the whole trunk (Freeze Layers → All), train fewer epochs on Train, or use fewer images per class on Dataset.</p>
       </div>
       <div className="dialog-actions cost-actions">

@@ -6,14 +6,17 @@ import { useRunStore } from '@/app/state/runStore';
 import { useGraphStore } from '@/app/state/graphStore';
 import { getEngineClient } from '@/nodes/engine/host-browser/client';
 import { cancelRun, currentHistoryKey, startRun } from './controller';
-import { estimateCost, type CostEstimate } from './costEstimate';
+import { estimateCost, withProbe, type CostEstimate } from './costEstimate';
+import type { Plan } from '@/nodes/core/plan';
 import { readHistory } from './history';
 import { CostDialog } from './CostDialog';
 
 /** Run, but ask first when the run trains conv layers (slow): cost before cost. */
-function estimateBeforeRun(): CostEstimate | null {
+function estimateBeforeRun(): { estimate: CostEstimate; plan: Plan } | null {
   const compiled = compileGraph(useGraphStore.getState().graph);
-  return compiled.ok ? estimateCost(compiled.plan, readHistory(currentHistoryKey())) : null;
+  if (!compiled.ok) return null;
+  const estimate = estimateCost(compiled.plan, readHistory(currentHistoryKey()));
+  return estimate ? { estimate, plan: compiled.plan } : null;
 }
 import styles from './run.module.css';
 
@@ -35,9 +38,14 @@ export function RunControls() {
         type="button"
         className="btn btn-primary"
         onClick={() => {
-          const estimate = estimateBeforeRun();
-          if (estimate) setCost(estimate);
-          else startRun('main');
+          const asked = estimateBeforeRun();
+          if (!asked) return startRun('main');
+          setCost({ ...asked.estimate, probing: true });
+          // The engine measures the trainable part (the run that follows reuses Auto's measurement).
+          getEngineClient()
+            .request('probe-cost', { plan: asked.plan })
+            .then((probe) => setCost((c) => (c ? withProbe(c, probe) : c)))
+            .catch(() => setCost((c) => (c ? { ...c, probing: false } : c)));
         }}
         disabled={running || !hasNodes}
         title={hasNodes ? 'Compile the graph and train it in this browser' : 'Add nodes first'}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compileGraph } from '@/nodes/compiler';
 import { pipelineTemplate } from '@/nodes/templates';
 import type { RunHistoryEntry } from '@/app/state/runStore';
-import { estimateCost } from './costEstimate';
+import { estimateCost, withProbe } from './costEstimate';
 
 function planWith(mode: string) {
   const g = pipelineTemplate();
@@ -26,5 +26,16 @@ describe('estimateCost', () => {
     expect(e?.trainImages).toBeGreaterThan(0);
     // The template trains for at most 50 epochs (early stopping may end sooner: the estimate is the ceiling).
     expect(e?.estimateMs).toBeCloseTo(((e!.trainImages! * 50) / 10) * 1000);
+  });
+
+  it('the engine probe replaces the provisional estimate: ms per batch × batches × epochs', () => {
+    const provisional = { ...estimateCost(planWith('none'), [])!, probing: true };
+    const probe = { backend: 'wasm', msPerBatch: 200, batchImages: 4, trainImages: 100, epochs: 50, estimateMs: 250_000, summary: 'Auto measured …', path: 'full' } as const;
+    const e = withProbe(provisional, probe);
+    expect(e.probing).toBe(false);
+    expect(e.estimateMs).toBe(250_000);
+    expect(e.trainImages).toBe(100);
+    expect(e.imagesPerSecond).toBeCloseTo(20);
+    expect(e.probe?.summary).toBe('Auto measured …');
   });
 });

@@ -1,11 +1,14 @@
 /**
  * "Cost before cost": before a run that trains the pretrained (convolutional) layers, estimate how long it will take
- * and say what is cheaper. The speed comes from this browser's own measurement of an earlier full-pass run (images/s
- * in the run history); without one, the estimate says it is unknown rather than guess.
+ * and say what is cheaper. The estimate comes from a short measured probe in the engine (nodes/engine/cost-probe.ts:
+ * two batches of the trainable part on each backend "Auto" may use; the run then reuses that measurement). While the
+ * probe runs, an earlier full-pass run's speed from this browser's history stands in; without either, the estimate
+ * says it is unknown rather than guess.
  */
 import type { Plan } from '@/nodes/core/plan';
 import { getSyntheticDataset } from '@/nodes/dataset/synthetic';
 import type { RunHistoryEntry } from '@/app/state/runStore';
+import type { CostProbe } from '@/nodes/engine/cost-probe';
 
 export interface CostEstimate {
   /** Why this run is expensive, in words. */
@@ -18,6 +21,22 @@ export interface CostEstimate {
   estimateMs: number | null;
   /** Node id of Freeze Layers, for the cheaper alternative. */
   freezeNodeId: string | null;
+  /** The engine's probe is measuring (the estimate above is provisional). */
+  probing?: boolean;
+  /** What the probe measured, when it has: the estimate then comes from it. */
+  probe?: CostProbe;
+}
+
+/** The estimate from the engine's measured probe: ms per batch × batches × epochs on the backend the run will use. */
+export function withProbe(estimate: CostEstimate, probe: CostProbe): CostEstimate {
+  return {
+    ...estimate,
+    probing: false,
+    probe,
+    trainImages: probe.trainImages,
+    imagesPerSecond: probe.msPerBatch > 0 ? (probe.batchImages * 1000) / probe.msPerBatch : estimate.imagesPerSecond,
+    estimateMs: probe.estimateMs,
+  };
 }
 
 export function trainsConvLayers(plan: Plan): boolean {

@@ -59,6 +59,15 @@ export async function openLocalDatasetSource(datasetId: string): Promise<ImageSo
     labels: record.classes.map((c) => c.name),
     items: usable.map((img) => ({ label: classIndex.get(img.classId) ?? 0, name: `${record.classes[classIndex.get(img.classId) ?? 0].name}/${img.name}` })),
     skipped: record.skipped.slice(),
+    // SHA-256 of the stored file: the persistent feature cache keys on it (feature-key.ts), so re-running on a
+    // dataset stored in this browser reuses its trunk features, and changed images never reuse stale ones.
+    async contentHash(index: number): Promise<string> {
+      const image = usable[index];
+      const blob = image ? await getBlob(image.id) : null;
+      if (!blob) throw new Error(`"${image?.name ?? index}" is missing from the browser's storage`);
+      const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
+      return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+    },
     async load(index: number, maxSide: number): Promise<DecodedImage> {
       const image = usable[index];
       if (!image) throw new RangeError(`No image at index ${index}`);

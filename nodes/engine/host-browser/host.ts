@@ -13,7 +13,7 @@ import { RunError, type BackendName, type WasmRuntime } from '../types';
 import { catalogEntry } from '../../pretrained-model/catalog';
 import { modelJsonProblem } from '../../pretrained-model/model-files';
 import { syntheticImageSource, isSyntheticDatasetId } from '../../dataset/synthetic';
-import { decideBackends, looksSoftware, type BackendCapabilities } from '../backend-policy';
+import { autoCandidates, decideBackends, looksSoftware, type BackendCapabilities } from '../backend-policy';
 import { openDirDataset } from './dir-source';
 import { openSharedDataset } from './shared-source';
 import { rgbToDataUrl } from './decode';
@@ -249,8 +249,25 @@ async function initBackend(name: BackendName, caps: BackendCapabilities): Promis
   return ok;
 }
 
+function wasmNote(wasm: WasmRuntime): string {
+  return ` WASM: ${wasm.simd ? 'SIMD' : 'no SIMD'}, ${wasm.threads > 1 ? `${wasm.threads} threads` : `single-threaded${wasm.note ? ` (${wasm.note})` : ''}`}.`;
+}
+
 export async function selectBrowserBackends(plan: Plan, needs: { trainsConvLayers: boolean }): Promise<BackendSelection> {
   const caps = await getCapabilities();
+  if (plan.train.backend === 'auto') {
+    // Rules only filter what cannot run; the engine measures the rest (backend-probe.ts).
+    const { candidates, excluded } = autoCandidates(caps, needs);
+    const ready: BackendName[] = [];
+    for (const name of candidates) if (await initBackend(name, caps)) ready.push(name);
+    if (ready.length === 0) throw new RunError('No TensorFlow.js backend could be initialised in this browser.', 'backend', plan.nodeIds.train);
+    await tf.setBackend(ready[0]);
+    const adapter = caps.webgpu.adapter;
+    const wasm = ready.includes('wasm') ? await wasmRuntime() : undefined;
+    const reason = `Auto: candidates ${ready.join(', ')}${excluded.length ? ` (${excluded.join('; ')})` : ''}.` +
+      `${adapter ? ` WebGPU adapter: ${adapter}.` : ''}${wasm ? wasmNote(wasm) : ''}`;
+    return { train: ready[0], features: null, reason, adapter, candidates: ready, wasm };
+  }
   for (let attempt = 0; attempt < 4; attempt++) {
     const decision = decideBackends(plan.train.backend, caps, needs);
     if (!decision.ok) throw new RunError(decision.message, 'backend', plan.nodeIds.train);
@@ -260,11 +277,8 @@ export async function selectBrowserBackends(plan: Plan, needs: { trainsConvLayer
     if (!allOk) continue; // re-decide without the backend that failed
     await tf.setBackend(decision.train);
     let reason = decision.reason;
-    let wasm: WasmRuntime | undefined;
-    if (needed.includes('wasm')) {
-      wasm = await wasmRuntime();
-      reason += ` WASM: ${wasm.simd ? 'SIMD' : 'no SIMD'}, ${wasm.threads > 1 ? `${wasm.threads} threads` : `single-threaded${wasm.note ? ` (${wasm.note})` : ''}`}.`;
-    }
+    const wasm = needed.includes('wasm') ? await wasmRuntime() : undefined;
+    if (wasm) reason += wasmNote(wasm);
     return { train: decision.train, features: decision.features, reason, adapter: decision.adapter, wasm };
   }
   throw new RunError('No TensorFlow.js backend could be initialised in this browser.', 'backend', plan.nodeIds.train);

@@ -2,7 +2,8 @@
  * Messages between the page and the engine worker: the engine contract's WorkerRequest/WorkerResponse (run, cancel,
  * streamed RunEvents) plus request/reply helpers the inspectors and the run panel use.
  */
-import type { AugmentPlan, FreezePlan, ModelSource } from '../../core/plan';
+import type { AugmentPlan, FreezePlan, ModelSource, Plan } from '../../core/plan';
+import type { CostProbe } from '../cost-probe';
 import type { BackendName, WorkerRequest, WorkerResponse } from '../types';
 import type { ImagePredictions } from './predict-images';
 import type { ViewProgress, ViewReplies, ViewRequest } from './views-protocol';
@@ -64,7 +65,9 @@ export type HelperRequest =
   | { type: 'pack-trained-model'; requestId: string; run: RunRecord }
   | { type: 'load-trained-model'; requestId: string; bytes: Uint8Array }
   /** "Clear feature cache": worker memory and IndexedDB. */
-  | { type: 'clear-feature-cache'; requestId: string };
+  | { type: 'clear-feature-cache'; requestId: string }
+  /** Cost before cost: time the plan's trainable part on its backend(s) (cost-probe.ts). */
+  | { type: 'probe-cost'; requestId: string; plan: Plan };
 
 /** A trained-model share package (see nodes/engine/share/). */
 export interface PackedModel {
@@ -91,6 +94,7 @@ export interface HelperReplies extends ViewReplies {
   'pack-trained-model': PackedModel;
   'load-trained-model': TrainedModelSummary;
   'clear-feature-cache': { cleared: true };
+  'probe-cost': CostProbe;
 }
 
 export type PageToWorker = WorkerRequest | HelperRequest;

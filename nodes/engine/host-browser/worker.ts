@@ -10,6 +10,7 @@ import type { Plan, ModelSource } from '../../core/plan';
 import type { TrainedModel } from '../host';
 import { RunError, type RunEvent, type TensorAccounting, type WorkerRequest } from '../types';
 import { runPlan } from '../run';
+import { probeRunCost } from '../cost-probe';
 import { plannerFromList } from '../trial-planner';
 import { isOutOfMemory } from '../errors';
 import { augmentBatch } from '../../augment-data/augment';
@@ -209,6 +210,13 @@ async function handleHelper(msg: HelperRequest): Promise<void> {
         result = packed;
         break;
       }
+      case 'probe-cost':
+        // Queued like a run (one tfjs backend at a time); the run that follows reuses Auto's measurement.
+        result = await viewContext.queue(() => {
+          activeNodeIds = msg.plan.nodeIds;
+          return probeRunCost(msg.plan, host).finally(() => (activeNodeIds = null));
+        });
+        break;
       case 'clear-feature-cache':
         await reusableFeatures.clearAll();
         result = { cleared: true };

@@ -14,7 +14,7 @@ import { RunError, type BackendName } from '../types';
 import { catalogEntry, isSafeModelId, type ModelFolderMeta } from '../../pretrained-model/catalog';
 import { resolveDatasetId } from '../../dataset/folder-node';
 import { modelJsonProblem, parseGraftJson } from '../../pretrained-model/model-files';
-import { decideBackends, type BackendCapabilities } from '../backend-policy';
+import { autoCandidates, decideBackends, type BackendCapabilities } from '../backend-policy';
 import { decodeImageNative } from './native-decode';
 import { registerGradientKernels } from '../kernels/register';
 
@@ -254,6 +254,16 @@ export function createNodeHost(options: NodeHostOptions = {}): EngineHost {
         // A graph saved with a browser-only backend still runs here, with the shared policy's automatic choice.
         notes.push(`${choice.toUpperCase()} is not available in Node, so the automatic choice applies`);
         choice = 'auto';
+      }
+      if (choice === 'auto') {
+        // Rules only filter (autoCandidates); the engine measures what is left (backend-probe.ts).
+        const { candidates } = autoCandidates(NODE_CAPABILITIES, needs);
+        const ready: BackendName[] = [];
+        for (const name of candidates) if (await activateBackend(name)) ready.push(name);
+        if (ready.length === 0) throw new RunError('No tfjs backend could be initialised.', 'backend', plan.nodeIds.train);
+        await activateBackend(ready[0]);
+        notes.push(`Auto: candidates ${ready.join(', ')} (WebGPU and WebGL do not exist in Node)`);
+        return { train: ready[0], features: null, reason: notes.join('; ') + '.', candidates: ready };
       }
       const decision = decideBackends(choice, NODE_CAPABILITIES, needs);
       if (!decision.ok) throw new RunError(decision.message, 'backend', plan.nodeIds.train);

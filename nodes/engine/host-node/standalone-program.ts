@@ -26,6 +26,7 @@ import { assembleClassifier, buildHead, headOnFeatures } from '../model/head';
 import { PixelStore } from '../data/pixel-store';
 import { decodeImage } from '../../dataset/decode-node';
 import { listClassFolders } from '../../dataset/class-folders';
+import { registerGradientKernels } from '../kernels/register';
 
 type Scaling = 'minus1to1' | 'zero1' | 'raw255';
 
@@ -152,8 +153,10 @@ export async function runProgram(config: ProgramConfig, argv: string[]): Promise
   const frozen = frozenCountFor(config.freeze, layers.map((l) => l.name));
   if (typeof frozen === 'string') throw new Error(`Freeze Layers: ${frozen}`);
   const fineTuning = applyFreeze(layers, frozen);
-  // The engine's Node backend policy: WASM when the trunk is frozen; CPU trains convolutions (WASM cannot).
-  const backend = fineTuning ? 'cpu' : 'wasm';
+  // Like the engine in Node: everything on WASM; unfrozen convolutions train there with Graft's gradient kernels
+  // (tfjs-wasm has none), embedded above.
+  const backend = 'wasm';
+  if (fineTuning) registerGradientKernels('wasm');
   await useBackend(backend);
   const featureShape = (trunk.outputs[0].shape.slice(1) as number[]).map((d) => d ?? 0);
   const numClasses = source.labels.length;

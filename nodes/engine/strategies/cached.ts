@@ -65,6 +65,7 @@ export async function cachedFeatures(input: StrategyInput): Promise<Strategy> {
     if (storeKey.persistent) await store!.save(storeKey.key, entry);
     else store!.set(storeKey.key, entry);
   }
+  const featuresMs = reuse ? 0 : Date.now() - featureStart;
   if (augmentNode) ctx.setNode(augmentNode, 'done');
   pixels.clear(); // features are all the head needs from here on
 
@@ -87,6 +88,7 @@ export async function cachedFeatures(input: StrategyInput): Promise<Strategy> {
     model,
     note: note + (reuse ? ' Trunk features reused from cache (nothing extracted).' : ''),
     featuresReused: reuse !== undefined,
+    featuresMs,
     featureBackend: selection.features,
     batches: {
       count: trainKept.length,

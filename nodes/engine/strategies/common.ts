@@ -51,6 +51,8 @@ export interface Strategy {
   /** Added to the result's pathReason (what augmentation did on this path). */
   note: string;
   featureBackend: BackendName | null;
+  /** Wall time of trunk feature extraction, ms (cached path; 0 when reused). */
+  featuresMs?: number;
   /** The trunk features came from the feature cache (no extraction ran). */
   featuresReused?: boolean;
 }

@@ -11,7 +11,6 @@ import { layerOutputIn } from './layer-output';
 
 type LayersModel = tfjs.LayersModel;
 type Layer = tfjs.layers.Layer;
-type SymbolicTensor = tfjs.SymbolicTensor;
 
 export interface PreparedTrunk {
   base: LayersModel;

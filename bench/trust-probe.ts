@@ -104,7 +104,16 @@ const VARIANTS: Record<string, (p: Plan) => void> = {
     p.train.earlyStoppingPatience = 10;
   },
 };
-const variantNames = opt('variants', Object.keys(VARIANTS).join(',')).split(',');
+/** Printed by default (README table); any other variant by name with --variants a,b,c. */
+const DEFAULT_VARIANTS = [
+  'template',
+  'template; patience 5 (the defaults before 3 Dec)',
+  'previous defaults (20 epochs; no early stopping)',
+  'template; patience 20',
+  'template; linear head',
+];
+const variantNames = opt('variants', DEFAULT_VARIANTS.join(',')).split(',');
+for (const name of variantNames) if (!VARIANTS[name]) throw new Error(`unknown variant "${name}" (known: ${Object.keys(VARIANTS).join(' | ')})`);
 
 function probePlan(plan: Plan): Plan {
   const p = structuredClone(plan);

@@ -25,7 +25,10 @@ const opt = (name: string, fallback: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
 };
-const datasetDir = path.resolve(opt('dataset', '../shared/assets/datasets/flower_photos'));
+const datasetArg = opt('dataset', '../shared/assets/datasets/flower_photos');
+// A class-folder directory, or a built-in dataset id (builtin:shapes-target-large with --models-dir public/models
+// --model graft-shapes-cnn: a second, synthetic check).
+const datasetDir = datasetArg.startsWith('builtin:') ? datasetArg : path.resolve(datasetArg);
 const modelsDir = path.resolve(opt('models-dir', '../shared/assets/models'));
 const modelId = opt('model', 'mobilenet-v1-0.25-224');
 const seeds = Number(opt('seeds', '5'));
@@ -55,11 +58,62 @@ const VARIANTS: Record<string, (p: Plan) => void> = {
   'template; dropout 0.5': (p) => {
     p.classifier.head = { ...p.classifier.head, dropout: 0.5 };
   },
-  'template; patience 10': (p) => {
+  'template; patience 5 (the defaults before 3 Dec)': (p) => {
+    p.train.earlyStoppingPatience = 5;
+  },
+  'template; no augmentation': (p) => {
+    p.dataset.augment = null;
+  },
+  'linear head; no dropout': (p) => {
+    p.classifier.head = { ...p.classifier.head, hiddenLayers: 0, dropout: 0 };
+  },
+  'linear head; no dropout; no augmentation': (p) => {
+    p.classifier.head = { ...p.classifier.head, hiddenLayers: 0, dropout: 0 };
+    p.dataset.augment = null;
+  },
+  'hidden 256; dropout 0.5': (p) => {
+    p.classifier.head = { ...p.classifier.head, hiddenUnits: 256, dropout: 0.5 };
+  },
+  'template; lr 0.0003': (p) => {
+    p.train.learningRate = 0.0003;
+  },
+  'template; batch 32': (p) => {
+    p.train.batchSize = 32;
+  },
+  'linear; no dropout; lr 0.01': (p) => {
+    p.classifier.head = { ...p.classifier.head, hiddenLayers: 0, dropout: 0 };
+    p.train.learningRate = 0.01;
+  },
+  'linear; no dropout; patience 20': (p) => {
+    p.classifier.head = { ...p.classifier.head, hiddenLayers: 0, dropout: 0 };
+    p.train.earlyStoppingPatience = 20;
+  },
+  'linear; no dropout; lr 0.01; patience 10': (p) => {
+    p.classifier.head = { ...p.classifier.head, hiddenLayers: 0, dropout: 0 };
+    p.train.learningRate = 0.01;
+    p.train.earlyStoppingPatience = 10;
+  },
+  'template; lr 0.003': (p) => {
+    p.train.learningRate = 0.003;
+  },
+  'template; patience 20': (p) => {
+    p.train.earlyStoppingPatience = 20;
+  },
+  'hidden 128; dropout 0.5; patience 10': (p) => {
+    p.classifier.head = { ...p.classifier.head, hiddenUnits: 128, dropout: 0.5 };
     p.train.earlyStoppingPatience = 10;
   },
 };
-const variantNames = opt('variants', Object.keys(VARIANTS).join(',')).split(',');
+/** Printed by default (README table); any other variant by name with --variants a,b,c. */
+const DEFAULT_VARIANTS = [
+  'template',
+  'template; patience 5 (the defaults before 3 Dec)',
+  'previous defaults (20 epochs; no early stopping)',
+  'template; patience 20',
+  'template; linear head',
+];
+const variantNames = opt('variants', DEFAULT_VARIANTS.join(',')).split(',');
+for (const name of variantNames) if (!VARIANTS[name]) throw new Error(`unknown variant "${name}" (known: ${Object.keys(VARIANTS).join(' | ')})`);
 
 function probePlan(plan: Plan): Plan {
   const p = structuredClone(plan);

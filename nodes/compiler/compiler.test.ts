@@ -38,7 +38,7 @@ describe('templates compile', () => {
       batchSize: 16,
       epochs: 50,
       validationSplit: 0.15, // from the Dataset node
-      earlyStoppingPatience: 5,
+      earlyStoppingPatience: 10,
       seed: 1,
       backend: 'auto',
       featureCache: 'auto',

@@ -55,6 +55,6 @@ describe('saved graphs keep their values when defaults change', () => {
     expect(compiled.plan.train).toMatchObject({ epochs: 20, earlyStoppingPatience: 0 });
     // …while a new template gets the current defaults.
     const fresh = compileGraph(pipelineTemplate());
-    expect(fresh.ok && fresh.plan.train).toMatchObject({ epochs: 50, earlyStoppingPatience: 5 });
+    expect(fresh.ok && fresh.plan.train).toMatchObject({ epochs: 50, earlyStoppingPatience: 10 });
   });
 });

@@ -152,7 +152,7 @@ describe('runPlan on the Node host', () => {
     expect(result.epochs.map((e) => e.epoch)).toEqual([1, 2]);
     expect(result.keptEpoch).toBe(1);
     const trainMessages = events.filter((e) => e.type === 'node' && e.nodeId === plan.nodeIds.train).map((e) => (e as { message?: string }).message);
-    expect(trainMessages).toContain('2 epochs (early stop, best 1), train acc ' + result.epochs[1].accuracy.toFixed(2));
+    expect(trainMessages).toContain('2 epochs (early stop), kept the weights of epoch 1 (best validation loss), train acc ' + result.epochs[1].accuracy.toFixed(2));
   });
 
   it('hands over a standalone trained classifier that predicts like the evaluation', async () => {

@@ -25,6 +25,7 @@ import { makeOptimizer } from './rules/optimizer';
 import { choosePath } from './strategies/choose';
 import { fit } from './fit/loop';
 import { divergence, earlyStopping, nodeStatus, progress } from './fit/callbacks';
+import { keptEpochText } from './rules/early-stopping';
 import { emptyEvaluation, evaluateTest } from './evaluate';
 import { runFeatureKey } from './feature-key';
 import { toRunError } from './errors';
@@ -149,7 +150,8 @@ async function train(ctx: RunContext, host: EngineHost, options: RunPlanOptions,
   ctx.setNode(
     plan.nodeIds.train,
     'done',
-    `${fitted.epochs.length} epochs${stopping.stoppedEarly ? ` (early stop, best ${stopping.keptEpoch})` : ''}, ` +
+    `${fitted.epochs.length} epochs${stopping.stoppedEarly ? ' (early stop)' : ''}` +
+      `${stopping.keptEpoch !== fitted.epochs.length ? `, ${keptEpochText(stopping.keptEpoch, fitted.epochs.length, stopping.monitored)}` : ''}, ` +
       `train acc ${(lastEpoch?.accuracy ?? 0).toFixed(2)}`,
   );
 

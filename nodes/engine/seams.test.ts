@@ -143,7 +143,10 @@ describe('split fingerprint and predictions', () => {
     expect(correct / testSize).toBeCloseTo(accuracy, 10);
     for (const p of predictions) expect(confusionMatrix[p.trueClass][p.predictedClass]).toBeGreaterThan(0);
     expect(result.splitFingerprint).toBe(splitFingerprint(predictions.map((p) => p.id)));
-    expect(result.keptEpoch).toBe(result.epochs.length);
+    // Early stopping is on by default, so the run keeps its best epoch by validation loss (not necessarily the last).
+    const byValLoss = new EarlyStoppingRule(plan.train.earlyStoppingPatience);
+    for (const e of result.epochs) byValLoss.update(e.epoch, e.valLoss!);
+    expect(result.keptEpoch).toBe(byValLoss.bestEpoch);
     // Another split seed → another test set.
     const other = await runPlan(plan, createNodeHost({ modelsDir }), { onEvent: () => {}, overrides: { splitSeed: plan.dataset.splitSeed + 1 } });
     expect(other.splitFingerprint).not.toBe(result.splitFingerprint);

@@ -29,10 +29,10 @@ export const trainParamsShape = {
     description:
       'How many times training goes through all training images (at most, when early stopping is on: it usually ends sooner).',
   }),
-  earlyStoppingPatience: z.number().int().min(0).max(100).default(5).meta({
+  earlyStoppingPatience: z.number().int().min(0).max(100).default(10).meta({
     title: 'Early stopping patience',
     description:
-      'Stop when the validation loss has not improved for this many epochs in a row and keep the best weights (0 = off). Prevents training on into overfitting. Needs a validation split (set on the Dataset node).',
+      'Stop when the validation loss has not improved for this many epochs in a row (0 = off). Training then ends with the weights of its best epoch — also when it runs out of epochs — so a longer patience never keeps an overfitted model. Needs a validation split (set on the Dataset node).',
   }),
   seed: z.number().int().default(1).meta({
     title: 'Seed',

@@ -4,7 +4,7 @@ import type { TrainPlan } from '../../core/plan';
 import { RunError } from '../types';
 import type { RunContext, TF } from '../context';
 import type { FitCallback } from './loop';
-import { EarlyStoppingRule, monitoredLoss } from '../rules/early-stopping';
+import { BestWeightsKeeper, keptEpochText, type MonitoredMetric } from '../rules/early-stopping';
 
 /** Mean cross-entropy above this means (nearly) every example is predicted with p ≤ 1e-6 for its true class. */
 const DIVERGED_LOSS = 0.85 * -Math.log(1e-7);
@@ -100,44 +100,46 @@ export function nodeStatus(ctx: RunContext): FitCallback {
   };
 }
 
-/** Early stopping with restore-best-weights (rules/early-stopping.ts); `keptEpoch` is the epoch whose weights the
- * model ends with. */
+/** Early stopping with best-weight restore (rules/early-stopping.ts, shared with "View code"): the model ends with
+ * the best epoch's weights whether training stopped early or ran out of epochs. `keptEpoch` is that epoch. */
 export interface EarlyStoppingCallback extends FitCallback {
   readonly keptEpoch: number;
   readonly stoppedEarly: boolean;
+  /** What the kept epoch was best at (validation loss, or training loss without a validation split). */
+  readonly monitored: MonitoredMetric;
 }
 
 export function earlyStopping(ctx: RunContext): EarlyStoppingCallback {
-  const { tf } = ctx;
   const patience = ctx.plan.train.earlyStoppingPatience;
-  const rule = new EarlyStoppingRule(patience);
-  let bestWeights: tfjs.Tensor[] | null = null;
-  let lastEpoch = 0;
-  let stoppedEarly = false;
+  const keeper = new BestWeightsKeeper<tfjs.Tensor>(patience);
+  let epochsRun = 0;
   return {
     get keptEpoch() {
-      return stoppedEarly ? rule.bestEpoch : lastEpoch;
+      return keeper.keptEpoch;
     },
     get stoppedEarly() {
-      return stoppedEarly;
+      return keeper.stoppedEarly;
+    },
+    get monitored() {
+      return keeper.monitored;
     },
     onEpochEnd: (log, model) => {
-      lastEpoch = log.epoch;
-      const decision = rule.update(log.epoch, monitoredLoss(log));
-      if (patience <= 0) return;
-      if (decision === 'improved') {
-        if (bestWeights) tf.dispose(bestWeights);
-        bestWeights = model.getWeights().map((w) => w.clone());
-      } else if (decision === 'stop') {
-        stoppedEarly = true;
-        ctx.status(`Early stopping: no improvement for ${patience} epochs; keeping epoch ${rule.bestEpoch}.`);
+      epochsRun = log.epoch;
+      if (keeper.epochEnd(log, model) === 'stop') {
+        ctx.status(`Early stopping: no improvement for ${patience} epochs; keeping epoch ${keeper.rule.bestEpoch}.`);
         return 'stop';
       }
     },
     onTrainEnd: (model, completed) => {
-      if (bestWeights && stoppedEarly && completed) model.setWeights(bestWeights);
-      if (bestWeights) tf.dispose(bestWeights);
-      bestWeights = null;
+      try {
+        if (completed && patience > 0) {
+          const kept = keeper.finish(model);
+          const text = keptEpochText(kept, epochsRun, keeper.monitored);
+          ctx.status(`${text[0].toUpperCase()}${text.slice(1)}.`);
+        }
+      } finally {
+        keeper.release();
+      }
     },
   };
 }

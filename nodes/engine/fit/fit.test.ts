@@ -120,6 +120,26 @@ describe('early stopping in the fit loop (real training)', () => {
     }
   });
 
+  it('restores the best epoch’s weights also when the epoch budget runs out (no early stop)', async () => {
+    const events: RunEvent[] = [];
+    const ctx = new RunContext(tf, planWith(5, 4), { onEvent: (e) => events.push(e) });
+    const model = await makeModel();
+    const seen: number[][][] = [];
+    const stopping = earlyStopping(ctx);
+    const before = tf.memory().numTensors;
+    // Best at epoch 2, then worse; patience 5 never runs out within 4 epochs, so the budget ends training.
+    const result = await fit(ctx, { model, batches: batches(), validate: scriptedValidation([0.9, 0.4, 0.6, 0.8]), epochs: 4, batchSize: 4, seed: 1, callbacks: [snapshots(seen), stopping] });
+    expect(result.stopped).toBe(false);
+    expect(result.epochs).toHaveLength(4);
+    expect(stopping.stoppedEarly).toBe(false);
+    expect(stopping.keptEpoch).toBe(2);
+    expect(seen[3]).not.toEqual(seen[1]);
+    expect(await weightsOf(model)).toEqual(seen[1]);
+    expect(events).toContainEqual({ type: 'status', message: 'Kept the weights of epoch 2 (best validation loss).' });
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+
   it('monitors the training loss when there is no validation split', async () => {
     const ctx = new RunContext(tf, planWith(1, 6), { onEvent: () => {} });
     // Learning rate 0: the training loss is the same every epoch, so epoch 2 does not improve → stop, keep 1.

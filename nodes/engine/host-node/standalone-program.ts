@@ -17,7 +17,7 @@ import { createRng, hashSeed } from '../../dataset/rng';
 import { epochOrder, splitDataset } from '../../dataset/split';
 import { splitFingerprint } from '../../dataset/fingerprint';
 import { makeOptimizer } from '../rules/optimizer';
-import { EarlyStoppingRule, monitoredLoss } from '../rules/early-stopping';
+import { BestWeightsKeeper, keptEpochText } from '../rules/early-stopping';
 import { applyFreeze, frozenCountFor, trunkLayersOf, type FreezeRule } from '../model/freeze';
 import { layerOutputIn } from '../model/layer-output';
 import { augmentBatch, augmentIsActive } from '../../augment-data/augment';
@@ -262,43 +262,40 @@ export async function runProgram(config: ProgramConfig, argv: string[]): Promise
     };
   }
 
-  // Fit: a seeded shuffle every epoch, one training step per batch, the engine's early-stopping rule.
-  const stopping = new EarlyStoppingRule(cfg.earlyStoppingPatience);
-  let bestWeights: tf.Tensor[] | null = null;
+  // Fit: a seeded shuffle every epoch, one training step per batch, the engine's early stopping with best-weight
+  // restore (the model ends with the best epoch's weights, also when the epoch budget runs out).
+  const stopping = new BestWeightsKeeper<tf.Tensor>(cfg.earlyStoppingPatience);
   let stoppedEarly = false;
   const epochs: Array<{ epoch: number; loss: number; accuracy: number; valLoss: number | null; valAccuracy: number | null }> = [];
   const batchSize = Math.max(1, Math.floor(cfg.batchSize));
-  for (let epoch = 1; epoch <= cfg.epochs && !stoppedEarly; epoch++) {
-    const order = epochOrder(trainCount, cfg.seed, epoch);
-    let lossSum = 0;
-    let accSum = 0;
-    let seen = 0;
-    for (let b = 0; b * batchSize < trainCount; b++) {
-      const batch = await makeBatch(order.slice(b * batchSize, (b + 1) * batchSize));
-      if (!batch) continue;
-      const [loss, accuracy] = (await model.trainOnBatch(batch.x, batch.y)) as number[];
-      lossSum += loss * batch.x.shape[0];
-      accSum += accuracy * batch.x.shape[0];
-      seen += batch.x.shape[0];
-      tf.dispose([batch.x, batch.y]);
+  let keptEpoch = 0;
+  try {
+    for (let epoch = 1; epoch <= cfg.epochs && !stoppedEarly; epoch++) {
+      const order = epochOrder(trainCount, cfg.seed, epoch);
+      let lossSum = 0;
+      let accSum = 0;
+      let seen = 0;
+      for (let b = 0; b * batchSize < trainCount; b++) {
+        const batch = await makeBatch(order.slice(b * batchSize, (b + 1) * batchSize));
+        if (!batch) continue;
+        const [loss, accuracy] = (await model.trainOnBatch(batch.x, batch.y)) as number[];
+        lossSum += loss * batch.x.shape[0];
+        accSum += accuracy * batch.x.shape[0];
+        seen += batch.x.shape[0];
+        tf.dispose([batch.x, batch.y]);
+      }
+      const val = split.validation.length ? await predictRows('validation') : null;
+      const valMetrics = val && val.kept.length ? lossAndAccuracy({ probabilities: val.probabilities, numClasses, trueLabels: val.kept.map(labelOf) }) : null;
+      const logLine = { epoch, loss: lossSum / seen, accuracy: accSum / seen, valLoss: valMetrics?.loss ?? null, valAccuracy: valMetrics?.accuracy ?? null };
+      epochs.push(logLine);
+      log(`epoch ${epoch}: loss ${logLine.loss.toFixed(4)} acc ${logLine.accuracy.toFixed(3)} val_loss ${logLine.valLoss?.toFixed(4) ?? '—'}`);
+      stoppedEarly = stopping.epochEnd(logLine, model) === 'stop';
     }
-    const val = split.validation.length ? await predictRows('validation') : null;
-    const valMetrics = val && val.kept.length ? lossAndAccuracy({ probabilities: val.probabilities, numClasses, trueLabels: val.kept.map(labelOf) }) : null;
-    const logLine = { epoch, loss: lossSum / seen, accuracy: accSum / seen, valLoss: valMetrics?.loss ?? null, valAccuracy: valMetrics?.accuracy ?? null };
-    epochs.push(logLine);
-    log(`epoch ${epoch}: loss ${logLine.loss.toFixed(4)} acc ${logLine.accuracy.toFixed(3)} val_loss ${logLine.valLoss?.toFixed(4) ?? '—'}`);
-    const decision = stopping.update(epoch, monitoredLoss(logLine));
-    if (cfg.earlyStoppingPatience <= 0) continue;
-    if (decision === 'improved') {
-      if (bestWeights) tf.dispose(bestWeights);
-      bestWeights = model.getWeights().map((w) => w.clone());
-    } else if (decision === 'stop') {
-      stoppedEarly = true;
-      model.setWeights(bestWeights!);
-    }
+    keptEpoch = stopping.finish(model);
+  } finally {
+    stopping.release();
   }
-  if (bestWeights) tf.dispose(bestWeights);
-  const keptEpoch = stoppedEarly ? stopping.bestEpoch : epochs.length;
+  if (cfg.earlyStoppingPatience > 0) log(keptEpochText(keptEpoch, epochs.length, stopping.monitored));
 
   // Evaluate on the held-out test split.
   const test = await predictRows('test');

@@ -1,6 +1,6 @@
 /** The early-stopping rule (pure): Keras semantics, min delta, patience, the kept epoch. */
 import { describe, expect, it } from 'vitest';
-import { EARLY_STOPPING_MIN_DELTA, EarlyStoppingRule, monitoredLoss } from './early-stopping';
+import { BestWeightsKeeper, keptEpochText, EARLY_STOPPING_MIN_DELTA, EarlyStoppingRule, monitoredLoss } from './early-stopping';
 
 describe('EarlyStoppingRule', () => {
   it('starts with nothing kept', () => {
@@ -44,5 +44,47 @@ describe('EarlyStoppingRule', () => {
     expect(monitoredLoss({ loss: 2, valLoss: null })).toBe(2);
     expect(monitoredLoss({ loss: 2, valLoss: NaN })).toBe(2);
     expect(monitoredLoss({ loss: 2, valLoss: Infinity })).toBe(2);
+  });
+});
+
+describe('BestWeightsKeeper (the restore shared by the engine and "View code")', () => {
+  /** A stand-in weight: a number with clone/dispose bookkeeping, so copies and releases can be counted. */
+  class Weight {
+    static live = 0;
+    constructor(readonly value: number) {
+      Weight.live += 1;
+    }
+    clone(): Weight {
+      return new Weight(this.value);
+    }
+    dispose(): void {
+      Weight.live -= 1;
+    }
+  }
+  const model = { weights: [] as Weight[], getWeights() { return this.weights; }, setWeights(w: Weight[]) { this.weights = w.map((x) => new Weight(x.value)); } };
+
+  it('puts the best epoch back when the budget runs out, names what it was best at, and frees its copy', () => {
+    const keeper = new BestWeightsKeeper<Weight>(5);
+    const losses = [0.9, 0.4, 0.6, 0.8];
+    losses.forEach((valLoss, i) => {
+      model.weights = [new Weight(i + 1)];
+      expect(keeper.epochEnd({ epoch: i + 1, loss: 1, valLoss }, model)).toBe('continue');
+    });
+    expect(keeper.finish(model)).toBe(2);
+    expect(model.weights.map((w) => w.value)).toEqual([2]);
+    expect(keeper.monitored).toBe('validation loss');
+    expect(keptEpochText(keeper.keptEpoch, 4, keeper.monitored)).toBe('kept the weights of epoch 2 (best validation loss)');
+    const before = Weight.live;
+    keeper.release();
+    expect(Weight.live).toBe(before - 1);
+  });
+
+  it('with patience 0 keeps the last epoch and copies nothing', () => {
+    const keeper = new BestWeightsKeeper<Weight>(0);
+    const before = Weight.live;
+    for (const epoch of [1, 2, 3]) keeper.epochEnd({ epoch, loss: epoch, valLoss: null }, model);
+    expect(Weight.live).toBe(before);
+    expect(keeper.finish(model)).toBe(3);
+    expect(keeper.monitored).toBe('training loss');
   });
 });

@@ -17,10 +17,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page, type Worker } from '@playwright/test';
-import { PNG } from 'pngjs';
 import { minimalTemplate } from '../nodes/templates';
 import { getSyntheticDataset, renderSyntheticImage, syntheticLabelsPerItem } from '../nodes/dataset/synthetic';
 import type { GraftGraph } from '../nodes/core/graph';
+import { encodeRgbPng } from '../nodes/dataset/encode-png-node';
+import { serveWithoutIsolation } from '../e2e/helpers';
 
 const ROOT = path.resolve(__dirname, '..');
 const args = process.argv.slice(2);
@@ -74,16 +75,9 @@ function writeBigDataset(): string {
     const seed = info.seed + 7919 * Math.floor(k / info.perClass);
     const index = labels.indexOf(label) + (k % info.perClass);
     const image = renderSyntheticImage(info, index, seed);
-    const png = new PNG({ width: image.width, height: image.height });
-    for (let p = 0; p < image.width * image.height; p++) {
-      png.data[p * 4] = image.data[p * 3];
-      png.data[p * 4 + 1] = image.data[p * 3 + 1];
-      png.data[p * 4 + 2] = image.data[p * 3 + 2];
-      png.data[p * 4 + 3] = 255;
-    }
     const folder = path.join(dir, info.classes[label]);
     fs.mkdirSync(folder, { recursive: true });
-    fs.writeFileSync(path.join(folder, `${String(k).padStart(4, '0')}.png`), PNG.sync.write(png));
+    fs.writeFileSync(path.join(folder, `${String(k).padStart(4, '0')}.png`), encodeRgbPng(image));
   }
   if (perClass * info.classes.length !== BIG_COUNT) throw new Error('BIG_COUNT must split evenly into the classes');
   fs.writeFileSync(marker, '');
@@ -118,14 +112,7 @@ async function newContext(browser: Browser, { isolated }: { isolated: boolean })
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   if (!isolated) {
     // The same app served without COOP/COEP: not cross-origin isolated, so no SharedArrayBuffer, no WASM threads.
-    await context.route('**/*', async (route) => {
-      if (route.request().resourceType() !== 'document') return route.fallback();
-      const response = await route.fetch();
-      const headers = { ...response.headers() };
-      delete headers['cross-origin-embedder-policy'];
-      delete headers['cross-origin-opener-policy'];
-      await route.fulfill({ response, headers });
-    });
+    await serveWithoutIsolation(context);
   }
   return context;
 }

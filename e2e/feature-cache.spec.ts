@@ -5,7 +5,7 @@
  * (≥ 2 threads when the machine has ≥ 2 cores), shown in the run panel.
  */
 import { test, expect, type Page } from '@playwright/test';
-import { inspector, node, openEditor, selectNode } from './helpers';
+import { inspector, node, openEditor, selectNode, serveWithoutIsolation } from './helpers';
 
 const panel = (page: Page) => page.getByRole('region', { name: 'Run panel' });
 const progress = (page: Page) => panel(page).getByRole('progressbar', { name: 'Training progress' });
@@ -61,14 +61,7 @@ test('a second Run after changing only the learning rate reuses the features; cl
 test('served without cross-origin isolation, WASM falls back to one thread and the run panel says why', async ({ page }) => {
   test.setTimeout(60_000);
   // The same app behind a proxy that drops COOP/COEP: no SharedArrayBuffer, so no WebAssembly threads.
-  await page.route('**/*', async (route) => {
-    if (route.request().resourceType() !== 'document') return route.fallback();
-    const response = await route.fetch();
-    const headers = { ...response.headers() };
-    delete headers['cross-origin-embedder-policy'];
-    delete headers['cross-origin-opener-policy'];
-    await route.fulfill({ response, headers });
-  });
+  await serveWithoutIsolation(page);
   await openEditor(page);
   expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(false);
   await selectNode(page, 'Train');

@@ -2,7 +2,7 @@
  * Shared e2e helpers. Everything is found by ARIA role + accessible name, as a user (or a screen reader) would:
  * no test ids, no app internals.
  */
-import { expect, type Locator, type Page } from '@playwright/test';
+import { expect, type BrowserContext, type Locator, type Page } from '@playwright/test';
 
 export const NODE_TITLES = [
   'Dataset',
@@ -109,4 +109,17 @@ export async function nodeNames(page: Page): Promise<string[]> {
 /** Wait until autosave reports the graph as saved (and therefore bound to /g/<id>). */
 export async function waitSaved(page: Page) {
   await expect(page.getByRole('status', { name: 'Save status: Saved' })).toBeVisible({ timeout: 30_000 });
+}
+
+/** Serve the app as a proxy that drops COOP/COEP would: not cross-origin isolated, so no SharedArrayBuffer and no
+ * WebAssembly threads (used by the fallback e2e and by `npm run bench:browser`). */
+export async function serveWithoutIsolation(target: Page | BrowserContext) {
+  await target.route('**/*', async (route) => {
+    if (route.request().resourceType() !== 'document') return route.fallback();
+    const response = await route.fetch();
+    const headers = { ...response.headers() };
+    delete headers['cross-origin-embedder-policy'];
+    delete headers['cross-origin-opener-policy'];
+    await route.fulfill({ response, headers });
+  });
 }

@@ -4,8 +4,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { PNG } from 'pngjs';
 import { syntheticImageSource } from '../dataset/synthetic';
+import { encodeRgbPng } from '../dataset/encode-png-node';
 
 export interface WrittenDataset {
   dir: string;
@@ -29,15 +29,8 @@ export async function writeShapesFolder(
     const indices = source.items.flatMap((item, i) => (item.label === label ? [i] : [])).slice(0, opts.perClass);
     for (const [n, index] of indices.entries()) {
       const image = await source.load(index, 1024);
-      const png = new PNG({ width: image.width, height: image.height });
-      for (let p = 0; p < image.width * image.height; p++) {
-        png.data[p * 4] = image.data[p * 3];
-        png.data[p * 4 + 1] = image.data[p * 3 + 1];
-        png.data[p * 4 + 2] = image.data[p * 3 + 2];
-        png.data[p * 4 + 3] = 255;
-      }
       const name = `${String(n).padStart(3, '0')}.png`;
-      fs.writeFileSync(path.join(folder, name), PNG.sync.write(png));
+      fs.writeFileSync(path.join(folder, name), encodeRgbPng(image));
       files.push(`${names[k]}/${name}`);
     }
   }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { PNG } from 'pngjs';
+import { encodeRgbPng } from '../../dataset/encode-png-node';
 import type { ModelSource, Plan } from '../../core/plan';
 import type { BackendSelection, DecodedImage, EngineHost, ImageSource } from '../host';
 import { RunError, type BackendName } from '../types';
@@ -200,14 +200,7 @@ function readFolderMeta(location: ModelLocation): ModelFolderMeta | null {
 }
 
 function encodePngDataUrl(image: DecodedImage): string {
-  const png = new PNG({ width: image.width, height: image.height });
-  for (let p = 0; p < image.width * image.height; p++) {
-    png.data[p * 4] = image.data[p * 3];
-    png.data[p * 4 + 1] = image.data[p * 3 + 1];
-    png.data[p * 4 + 2] = image.data[p * 3 + 2];
-    png.data[p * 4 + 3] = 255;
-  }
-  return `data:image/png;base64,${PNG.sync.write(png).toString('base64')}`;
+  return `data:image/png;base64,${encodeRgbPng(image).toString('base64')}`;
 }
 
 /** Which backends this Node process can run, in preference order. */

@@ -268,7 +268,7 @@ export async function runProgram(config: ProgramConfig, argv: string[]): Promise
   let stoppedEarly = false;
   const epochs: Array<{ epoch: number; loss: number; accuracy: number; valLoss: number | null; valAccuracy: number | null }> = [];
   const batchSize = Math.max(1, Math.floor(cfg.batchSize));
-  let keptEpoch = 0;
+  let keptEpoch: number;
   try {
     for (let epoch = 1; epoch <= cfg.epochs && !stoppedEarly; epoch++) {
       const order = epochOrder(trainCount, cfg.seed, epoch);

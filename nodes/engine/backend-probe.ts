@@ -165,31 +165,34 @@ function phaseWork(tf: TF, phase: Phase, trunk: PreparedTrunk, head: Head, numCl
   const work: Work = async (n) => {
     const x = phase === 'head' ? tf.randomUniform([n, head.featureDim], 0, 1, 'float32', 7) : tf.randomUniform([n, h, w, 3], -1, 1, 'float32', 7);
     const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({ length: n }, (_, i) => i % numClasses), 'int32'), numClasses).toFloat());
-    // Head layers are built lazily (their seeded initialisers give the same weights whenever that happens).
-    if (phase !== 'features') tf.tidy(() => headForward(phase === 'head' ? x.slice(0, 1) : tf.zeros([1, head.featureDim]))).dispose();
-    const started = now();
-    let done: tfjs.Tensor;
-    if (phase === 'features') {
-      done = tf.tidy(() => {
-        const f = trunk.trunk.predict(x) as tfjs.Tensor;
-        return head.pooling ? (head.pooling.apply(f) as tfjs.Tensor) : f;
-      });
-    } else {
-      const { value, grads } = tf.variableGrads(() => tf.tidy(() => {
-        let features = phase === 'full' ? (trunk.trunk.apply(x, { training: false }) as tfjs.Tensor) : x;
-        if (phase === 'full' && head.pooling) features = head.pooling.apply(features) as tfjs.Tensor;
-        const p = tf.clipByValue(headForward(features), 1e-7, 1);
-        return tf.neg(tf.mean(tf.sum(tf.mul(y, tf.log(p)), -1))) as tfjs.Scalar;
-      }), variables());
-      // One scalar that depends on every gradient: reading it waits for the whole backward pass (GPU backends queue).
-      done = tf.tidy(() => tf.addN([value, ...Object.values(grads).map((g) => tf.sum(g))]));
-      value.dispose();
-      tf.dispose(Object.values(grads));
+    let done: tfjs.Tensor | null = null;
+    try {
+      // Head layers are built lazily (their seeded initialisers give the same weights whenever that happens).
+      if (phase !== 'features') tf.tidy(() => headForward(phase === 'head' ? x.slice(0, 1) : tf.zeros([1, head.featureDim]))).dispose();
+      const started = now();
+      if (phase === 'features') {
+        done = tf.tidy(() => {
+          const f = trunk.trunk.predict(x) as tfjs.Tensor;
+          return head.pooling ? (head.pooling.apply(f) as tfjs.Tensor) : f;
+        });
+      } else {
+        const { value, grads } = tf.variableGrads(() => tf.tidy(() => {
+          let features = phase === 'full' ? (trunk.trunk.apply(x, { training: false }) as tfjs.Tensor) : x;
+          if (phase === 'full' && head.pooling) features = head.pooling.apply(features) as tfjs.Tensor;
+          const p = tf.clipByValue(headForward(features), 1e-7, 1);
+          return tf.neg(tf.mean(tf.sum(tf.mul(y, tf.log(p)), -1))) as tfjs.Scalar;
+        }), variables());
+        // One scalar that depends on every gradient: reading it waits for the whole backward pass (GPU backends queue).
+        done = tf.tidy(() => tf.addN([value, ...Object.values(grads).map((g) => tf.sum(g))]));
+        value.dispose();
+        tf.dispose(Object.values(grads));
+      }
+      await done.data();
+      return now() - started;
+    } finally {
+      // Also when a candidate fails mid-batch (caught per candidate): nothing of the probe stays allocated.
+      tf.dispose([x, y, ...(done ? [done] : [])]);
     }
-    await done.data();
-    const ms = now() - started;
-    tf.dispose([done, x, y]);
-    return ms;
   };
   if (phase !== 'head') {
     work.bounded = async (budgetMs) => {

@@ -60,13 +60,3 @@ export function inputBatch(tf: TF, pixels: Uint8Array[], input: ModelInput): tfj
 export async function inBatches(count: number, size: number, fn: (from: number, to: number) => Promise<void>): Promise<void> {
   for (let from = 0; from < count; from += size) await fn(from, Math.min(count, from + size));
 }
-
-export function concatFloat(chunks: Float32Array[]): Float32Array {
-  const out = new Float32Array(chunks.reduce((s, c) => s + c.length, 0));
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.length;
-  }
-  return out;
-}

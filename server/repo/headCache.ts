@@ -12,24 +12,20 @@
  * the newest evicted stamp, which is conservative (only skips a store).
  */
 import type { Database } from '../db';
+import { LruCache } from './lruCache';
 
 const MAX_ENTRIES = 5000;
 const MAX_BYTES = 32 * 1024 * 1024;
 const MAX_INVALIDATIONS_REMEMBERED = 10_000;
 
 export class HeadCache<Head> {
-  private entries = new Map<string, { head: Head; bytes: number }>();
-  private bytes = 0;
+  private entries = new LruCache<Head>({ maxEntries: MAX_ENTRIES, maxBytes: MAX_BYTES, maxItemBytes: MAX_BYTES / 16 });
   private clock = 0;
   private invalidatedAt = new Map<string, number>();
   private evictedInvalidationsUpTo = 0;
 
   get(id: string): Head | undefined {
-    const hit = this.entries.get(id);
-    if (!hit) return undefined;
-    this.entries.delete(id); // re-insert: Map order is recency order
-    this.entries.set(id, hit);
-    return hit.head;
+    return this.entries.get(id);
   }
 
   /** A stamp to pass to `store` (taken before the reader queries). */
@@ -40,26 +36,13 @@ export class HeadCache<Head> {
   /** Stores `head` unless `id` was invalidated after `stamp`. */
   store(id: string, stamp: number, head: Head, bytes: number): void {
     const invalidated = this.invalidatedAt.get(id) ?? this.evictedInvalidationsUpTo;
-    if (invalidated >= stamp || bytes > MAX_BYTES / 16) return;
-    const old = this.entries.get(id);
-    if (old) this.bytes -= old.bytes;
-    this.entries.delete(id);
-    this.entries.set(id, { head, bytes });
-    this.bytes += bytes;
-    while (this.entries.size > MAX_ENTRIES || this.bytes > MAX_BYTES) {
-      const [oldest, entry] = this.entries.entries().next().value as [string, { bytes: number }];
-      this.entries.delete(oldest);
-      this.bytes -= entry.bytes;
-    }
+    if (invalidated >= stamp) return;
+    this.entries.set(id, head, bytes);
   }
 
   /** Call after every write to the graph `id` (committed or not). */
   invalidate(id: string): void {
-    const old = this.entries.get(id);
-    if (old) {
-      this.entries.delete(id);
-      this.bytes -= old.bytes;
-    }
+    this.entries.delete(id);
     this.invalidatedAt.delete(id);
     this.invalidatedAt.set(id, ++this.clock);
     if (this.invalidatedAt.size > MAX_INVALIDATIONS_REMEMBERED) {

@@ -5,6 +5,7 @@
  */
 import type { Database } from '../db';
 import type { GraftGraph } from '@/nodes/core/graph';
+import { LruCache } from './lruCache';
 
 export interface StoredVersion {
   id: string;
@@ -17,34 +18,11 @@ export interface StoredVersion {
 const MAX_ENTRIES = 2000;
 const MAX_BYTES = 64 * 1024 * 1024;
 
-class LruCache {
-  private entries = new Map<string, { value: StoredVersion; bytes: number }>();
-  private bytes = 0;
+const caches = new WeakMap<Database, LruCache<StoredVersion>>();
 
-  get(key: string): StoredVersion | undefined {
-    const hit = this.entries.get(key);
-    if (!hit) return undefined;
-    this.entries.delete(key); // re-insert: Map order is recency order
-    this.entries.set(key, hit);
-    return hit.value;
-  }
-
-  set(key: string, value: StoredVersion, bytes: number): void {
-    if (bytes > MAX_BYTES / 8) return; // one huge graph must not evict everything
-    this.entries.set(key, { value, bytes });
-    this.bytes += bytes;
-    while (this.entries.size > MAX_ENTRIES || this.bytes > MAX_BYTES) {
-      const [oldest, entry] = this.entries.entries().next().value as [string, { bytes: number }];
-      this.entries.delete(oldest);
-      this.bytes -= entry.bytes;
-    }
-  }
-}
-
-const caches = new WeakMap<Database, LruCache>();
-
-export function versionCache(db: Database): LruCache {
+export function versionCache(db: Database): LruCache<StoredVersion> {
   let cache = caches.get(db);
-  if (!cache) caches.set(db, (cache = new LruCache()));
+  // One huge graph must not evict everything: at most 1/8 of the bound per version.
+  if (!cache) caches.set(db, (cache = new LruCache<StoredVersion>({ maxEntries: MAX_ENTRIES, maxBytes: MAX_BYTES, maxItemBytes: MAX_BYTES / 8 })));
   return cache;
 }

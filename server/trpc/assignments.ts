@@ -3,10 +3,10 @@
  * stored only as SHA-256, like edit tokens); the browser sends them in POST bodies, never in URLs.
  */
 import { z } from 'zod';
-import { TRPCError } from '@trpc/server';
 import { EditTokenSchema, GraphIdSchema, VersionSchema } from '../schemas';
 import * as assignments from '../repo/assignments';
 import { publicProcedure, router, spendImageBudget, writeProcedure } from './init';
+import { decodeBase64Image } from './boundary';
 
 const AssignmentIdSchema = z
   .string()
@@ -35,14 +35,6 @@ export const CreateAssignmentSchema = z.object({
   metric: z.enum(['accuracy', 'macroF1']).default('accuracy'),
 });
 
-function decodeBase64(data: string, position: number): Uint8Array {
-  const payload = data.startsWith('data:') ? data.slice(data.indexOf(',') + 1) : data;
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(payload)) {
-    throw new TRPCError({ code: 'BAD_REQUEST', message: `Test image ${position + 1} is not valid base64.` });
-  }
-  return new Uint8Array(Buffer.from(payload, 'base64'));
-}
-
 const teacherInput = z.object({ id: AssignmentIdSchema, teacherToken: TeacherTokenSchema });
 
 export const assignmentRouter = router({
@@ -66,7 +58,7 @@ export const assignmentRouter = router({
         ctx.config,
         input.id,
         input.teacherToken,
-        input.images.map((img, i) => ({ label: img.label, bytes: decodeBase64(img.data, i) })),
+        input.images.map((img, i) => ({ label: img.label, bytes: decodeBase64Image(img.data, `Test image ${i + 1}`) })),
       );
     }),
 

@@ -4,6 +4,7 @@
  * `__proto__` key is silently dropped by zod's object parsing (data loss). Issues carry the path of the field.
  */
 import { z } from 'zod';
+import { TRPCError } from '@trpc/server';
 
 export const MAX_JSON_DEPTH = 64;
 /** Keys that would be dropped or turn into prototype writes somewhere between JSON.parse, zod and jsonb. */
@@ -60,3 +61,15 @@ export const BoundaryJsonSchema = z.unknown().superRefine((value, ctx) => {
   const problem = jsonProblem(value);
   if (problem) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
 });
+
+/**
+ * Image bytes sent as base64 inside a JSON body (optionally a `data:` URL; standard or URL-safe alphabet). A bad
+ * payload is the caller's error (400 naming the image), never a 500.
+ */
+export function decodeBase64Image(data: string, imageName: string): Uint8Array {
+  const payload = data.startsWith('data:') ? data.slice(data.indexOf(',') + 1) : data;
+  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(payload)) {
+    throw new TRPCError({ code: 'BAD_REQUEST', message: `${imageName} is not valid base64.` });
+  }
+  return new Uint8Array(Buffer.from(payload, payload.includes('-') || payload.includes('_') ? 'base64url' : 'base64'));
+}

@@ -1,6 +1,5 @@
 /** The tRPC API. `AppRouter` is the type the browser client imports. */
 import { z } from 'zod';
-import { TRPCError } from '@trpc/server';
 import { GraftGraphSchema } from '@/nodes/core/graph';
 import {
   DatasetUploadSchema,
@@ -15,6 +14,7 @@ import * as datasets from '../repo/datasets';
 import * as uploads from '../repo/datasetUploads';
 import { publicProcedure, router, spendImageBudget, writeProcedure } from './init';
 import { assignmentRouter } from './assignments';
+import { decodeBase64Image } from './boundary';
 
 const graphRouter = router({
   create: writeProcedure.input(z.object({ graph: GraftGraphSchema })).mutation(({ ctx, input }) => graphs.createGraph(ctx.db, input.graph)),
@@ -58,14 +58,6 @@ const graphRouter = router({
     .mutation(({ ctx, input }) => graphs.attachResults(ctx.db, input.id, input.editToken, input.version, input.results)),
 });
 
-function decodeBase64Image(data: string, fileName: string): Uint8Array {
-  const payload = data.startsWith('data:') ? data.slice(data.indexOf(',') + 1) : data;
-  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(payload)) {
-    throw new TRPCError({ code: 'BAD_REQUEST', message: `Image "${fileName}" is not valid base64.` });
-  }
-  return new Uint8Array(Buffer.from(payload, payload.includes('-') || payload.includes('_') ? 'base64url' : 'base64'));
-}
-
 const datasetRouter = router({
   /** Upload a small dataset as base64 images (the body limit for this call is GRAFT_MAX_DATASET_BYTES, not 1 MB). */
   upload: writeProcedure.input(DatasetUploadSchema).mutation(({ ctx, input }) => {
@@ -74,7 +66,7 @@ const datasetRouter = router({
       ctx.db,
       ctx.config,
       input.name,
-      input.images.map((img) => ({ label: img.label, fileName: img.fileName, bytes: decodeBase64Image(img.data, img.fileName) })),
+      input.images.map((img) => ({ label: img.label, fileName: img.fileName, bytes: decodeBase64Image(img.data, `Image "${img.fileName}"`) })),
     );
   }),
   /** Chunked upload, step 1: an upload session (caps are enforced over the whole session). */
@@ -97,7 +89,7 @@ const datasetRouter = router({
         ctx.config,
         input.uploadId,
         input.uploadToken,
-        input.images.map((img) => ({ label: img.label, fileName: img.fileName, bytes: decodeBase64Image(img.data, img.fileName) })),
+        input.images.map((img) => ({ label: img.label, fileName: img.fileName, bytes: decodeBase64Image(img.data, `Image "${img.fileName}"`) })),
       );
     }),
   /** Step 3: the dataset becomes visible as shared:<uploadId>. */

@@ -161,7 +161,7 @@ export function buildFusedTrunk(tf: TF, trunk: tfjs.LayersModel): FusedTrunk {
     // First the convolutions (each may absorb the padding before it, so this pass precedes the ordering pass) …
     const convs = new Map<LayerNode, ConvStep>();
     for (const node of order) {
-      const conv = tf.tidy(() => convStep(tf, node));
+      const conv = convStep(tf, node);
       if (!conv) continue;
       owned.push(conv.filter, ...(conv.bias ? [conv.bias] : []));
       convs.set(node, conv);
@@ -234,11 +234,14 @@ export function buildFusedTrunk(tf: TF, trunk: tfjs.LayersModel): FusedTrunk {
       const beta = bnConfig.center === false ? null : weightNamed(bn, 'beta');
       if ((axis === -1 || axis === 3) && mean && variance && (gamma || bnConfig.scale === false) && (beta || bnConfig.center === false)) {
         const epsilon = Number(bnConfig.epsilon ?? 1e-3);
-        const scale = tfx.div(gamma ?? tfx.onesLike(variance), tfx.sqrt(tfx.add(variance, epsilon)));
-        const [, , inChannels, last] = kernel.shape;
-        // Depthwise output channel c = in·multiplier + m, so the per-channel scale is [in, multiplier] there.
-        filter = tfx.mul(kernel, depthwise ? tfx.reshape(scale, [inChannels, last]) : scale);
-        fusedBias = tfx.add(tfx.mul(tfx.sub(bias ?? tfx.zerosLike(mean), mean), scale), beta ?? tfx.zerosLike(mean));
+        [filter, fusedBias] = tfx.tidy(() => {
+          const scale = tfx.div(gamma ?? tfx.onesLike(variance), tfx.sqrt(tfx.add(variance, epsilon)));
+          const [, , inChannels, last] = kernel.shape;
+          // Depthwise output channel c = in·multiplier + m, so the per-channel scale is [in, multiplier] there.
+          const scaled = tfx.mul(kernel, depthwise ? tfx.reshape(scale, [inChannels, last]) : scale);
+          const shifted = tfx.add(tfx.mul(tfx.sub(bias ?? tfx.zerosLike(mean), mean), scale), beta ?? tfx.zerosLike(mean));
+          return [scaled, shifted];
+        });
         out = bnNode.outputTensors[0];
         absorbing.push(bnNode);
         summary.foldedBatchNorms++;

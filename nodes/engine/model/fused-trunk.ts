@@ -17,13 +17,13 @@ import type * as tfjs from '@tensorflow/tfjs';
 import type { TF } from '../context';
 
 type Tensor = tfjs.Tensor;
-type Layer = tfjs.layers.Layer;
+type KerasLayer = tfjs.layers.Layer;
 type Activation = 'linear' | 'relu' | 'relu6' | 'leakyrelu';
 
 /** What tfjs-layers keeps on a symbolic tensor (not in its public typings). */
 interface Symbolic {
   id: number;
-  sourceLayer: Layer;
+  sourceLayer: KerasLayer;
   nodeIndex: number;
   inputs: Symbolic[];
 }
@@ -47,7 +47,7 @@ interface ConvStep {
 }
 interface LayerStep {
   kind: 'layer';
-  layer: Layer;
+  layer: KerasLayer;
   inputs: number[];
   outputs: number[];
 }
@@ -78,10 +78,10 @@ const pair = (v: unknown): [number, number] => {
   return [Number(a[0]), Number(a[a.length > 1 ? 1 : 0])];
 };
 
-const configOf = (layer: Layer) => layer.getConfig() as Record<string, unknown>;
+const configOf = (layer: KerasLayer) => layer.getConfig() as Record<string, unknown>;
 
 /** The fusable activation a layer (or a conv's own `activation`) computes, or null. */
-function activationOf(layer: Layer): { activation: Activation; alpha?: number } | null {
+function activationOf(layer: KerasLayer): { activation: Activation; alpha?: number } | null {
   const config = configOf(layer);
   switch (layer.getClassName()) {
     case 'Activation':
@@ -101,7 +101,7 @@ function namedActivation(name: unknown): { activation: Activation } | null {
 }
 
 /** tfjs-layers' own weights by Keras name suffix (the order differs with `center` / `scale`). */
-function weightNamed(layer: Layer, suffix: string): Tensor | null {
+function weightNamed(layer: KerasLayer, suffix: string): Tensor | null {
   const found = layer.weights.find((w) => (w.originalName ?? w.name).replace(/:\d+$/, '').endsWith(suffix));
   return found ? found.read() : null;
 }

@@ -38,10 +38,11 @@ function randomiseBatchNorms(model: tf.LayersModel): void {
     if (layer.getClassName() !== 'BatchNormalization') continue;
     const values = layer.weights.map((weight) => {
       const name = weight.originalName ?? weight.name;
+      const shape = weight.shape as number[];
       seed++;
-      if (/variance/.test(name)) return tf.randomUniform(weight.shape, 0.2, 2, 'float32', seed);
-      if (/gamma/.test(name)) return tf.randomUniform(weight.shape, 0.5, 1.5, 'float32', seed);
-      return tf.randomUniform(weight.shape, -0.5, 0.5, 'float32', seed);
+      if (/variance/.test(name)) return tf.randomUniform(shape, 0.2, 2, 'float32', seed);
+      if (/gamma/.test(name)) return tf.randomUniform(shape, 0.5, 1.5, 'float32', seed);
+      return tf.randomUniform(shape, -0.5, 0.5, 'float32', seed);
     });
     layer.setWeights(values);
     tf.dispose(values);

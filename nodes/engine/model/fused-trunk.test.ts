@@ -107,6 +107,17 @@ describe('fused inference trunk', () => {
     base.dispose();
   });
 
+  it('fuses inside a nested model (how exported Graft classifiers hold their trunk)', () => {
+    const inner = generatedModel();
+    const input = tf.input({ shape: [14, 14, 3] });
+    const x = inner.apply(input) as tf.SymbolicTensor;
+    const outer = tf.model({ inputs: input, outputs: tf.layers.globalAveragePooling2d({}).apply(x) as tf.SymbolicTensor });
+    const { relativeError, summary } = compare(outer, 2);
+    expect(relativeError).toBeLessThanOrEqual(1e-4);
+    expect(summary).toMatchObject({ fused: true, convolutions: 5, foldedBatchNorms: 4, appliedLayers: 6 });
+    outer.dispose();
+  });
+
   it('falls back to plain predict for a model it cannot walk (two inputs), same features, nothing leaked', () => {
     const a = tf.input({ shape: [6, 6, 3] });
     const b = tf.input({ shape: [6, 6, 3] });

@@ -47,7 +47,8 @@ interface ConvStep {
 }
 interface LayerStep {
   kind: 'layer';
-  layer: KerasLayer;
+  /** The layer's own `apply`, or a nested model's fused forward (Graft's exported classifiers nest their trunk). */
+  apply(inputs: Tensor[]): Tensor | Tensor[];
   inputs: number[];
   outputs: number[];
 }
@@ -106,6 +107,11 @@ function weightNamed(layer: KerasLayer, suffix: string): Tensor | null {
   return found ? found.read() : null;
 }
 
+function isModel(layer: KerasLayer): layer is tfjs.LayersModel {
+  const m = layer as unknown as { inputs?: unknown; outputs?: unknown; layers?: unknown };
+  return Array.isArray(m.layers) && Array.isArray(m.inputs) && Array.isArray(m.outputs);
+}
+
 function isChannelsLast(config: Record<string, unknown>): boolean {
   return config.dataFormat == null || config.dataFormat === 'channelsLast';
 }
@@ -153,6 +159,7 @@ export function buildFusedTrunk(tf: TF, trunk: tfjs.LayersModel): FusedTrunk {
   };
 
   const owned: Tensor[] = [];
+  const nested: FusedTrunk[] = [];
   const steps: Step[] = [];
   const absorbed = new Set<LayerNode>();
   const summary: FusedTrunkSummary = { fused: true, convolutions: 0, foldedBatchNorms: 0, fusedActivations: 0, foldedPaddings: 0, appliedLayers: 0 };
@@ -172,16 +179,25 @@ export function buildFusedTrunk(tf: TF, trunk: tfjs.LayersModel): FusedTrunk {
       const conv = convs.get(node);
       if (conv) steps.push(conv);
       else if (!absorbed.has(node) && layerOf(node).getClassName() !== 'InputLayer') {
-        steps.push({ kind: 'layer', layer: layerOf(node), inputs: node.inputTensors.map((t) => t.id), outputs: node.outputTensors.map((t) => t.id) });
-        summary.appliedLayers++;
+        const layer = layerOf(node);
+        const inner = isModel(layer) && node.inputTensors.length === 1 ? buildFusedTrunk(tf, layer) : null;
+        if (inner?.summary.fused) {
+          nested.push(inner);
+          for (const key of ['convolutions', 'foldedBatchNorms', 'fusedActivations', 'foldedPaddings', 'appliedLayers'] as const) summary[key] += inner.summary[key];
+        }
+        const apply = inner?.summary.fused ? (ins: Tensor[]) => inner.predict(ins[0]) : (ins: Tensor[]) => layer.apply(ins) as Tensor | Tensor[];
+        steps.push({ kind: 'layer', apply, inputs: node.inputTensors.map((t) => t.id), outputs: node.outputTensors.map((t) => t.id) });
+        if (!inner?.summary.fused) summary.appliedLayers++;
       }
     }
   } catch (error) {
     tf.dispose(owned);
+    nested.forEach((n) => n.dispose());
     return plain(`folding failed: ${(error as Error).message}`);
   }
   if (summary.convolutions === 0) {
     tf.dispose(owned);
+    nested.forEach((n) => n.dispose());
     return plain('the trunk has no convolution to fuse');
   }
 
@@ -316,7 +332,7 @@ export function buildFusedTrunk(tf: TF, trunk: tfjs.LayersModel): FusedTrunk {
         release([step.input]);
       } else {
         const ins = step.inputs.map(take);
-        const outs = step.layer.apply(ins) as Tensor | Tensor[];
+        const outs = step.apply(ins);
         (Array.isArray(outs) ? outs : [outs]).forEach((t, k) => values.set(step.outputs[k], t));
         release(step.inputs);
       }
@@ -332,6 +348,7 @@ export function buildFusedTrunk(tf: TF, trunk: tfjs.LayersModel): FusedTrunk {
       if (disposed) return;
       disposed = true;
       tf.dispose(owned);
+      nested.forEach((n) => n.dispose());
     },
   };
 }

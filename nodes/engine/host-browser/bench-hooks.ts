@@ -13,7 +13,7 @@ import { extractFeatures } from '../strategies/extract';
 import { buildFusedTrunk, describeFusedTrunk } from '../model/fused-trunk';
 import { INFERENCE_BATCH } from '../strategies/common';
 import type { WasmRuntime } from '../types';
-import { browserModelMeta, loadLayersModelFrom, openDatasetSource, wasmRuntime } from './host';
+import { browserModelMeta, ensureSomeBackend, loadLayersModelFrom, openDatasetSource, wasmRuntime } from './host';
 
 const TrunkRequestSchema = z.object({ modelId: z.string(), images: z.number().int().min(1).max(4096), rounds: z.number().int().min(1).max(10) });
 const PipelineRequestSchema = TrunkRequestSchema.extend({ datasetId: z.string() });
@@ -36,9 +36,20 @@ export interface PipelineRates {
   wasm: WasmRuntime;
 }
 
-async function trunkOf(modelId: string) {
+/** Switch to WASM once the worker's own start-up switching is over. The inspector that creates the worker
+ * initialises a backend too (ensureSomeBackend: capability probe, then CPU); a `setBackend('wasm')` racing it can
+ * leave tfjs with the CPU kernels bound to the WASM backend ("reading 'get'" in a CPU kernel). */
+async function settleOnWasm(): Promise<void> {
+  await ensureSomeBackend();
   await tf.setBackend('wasm');
   await tf.ready();
+  if (tf.getBackend() !== 'wasm' || tf.backend() !== tf.engine().findBackend('wasm')) {
+    throw new Error(`the WASM backend is not the active one (tfjs says ${tf.getBackend()})`);
+  }
+}
+
+async function trunkOf(modelId: string) {
+  await settleOnWasm();
   const source: ModelSource = { kind: 'catalog', id: modelId };
   const model = await loadLayersModelFrom(source, null);
   const meta = await browserModelMeta(source);
@@ -72,6 +83,14 @@ async function rawRate(forward: (raw: tf.Tensor4D) => tf.Tensor, h: number, w: n
 }
 
 async function trunkImagesPerSecond(request: unknown): Promise<TrunkRate> {
+  try {
+    return await trunkImagesPerSecondOn(request);
+  } catch (error) {
+    throw new Error(`${(error as Error).message} [backend ${tf.getBackend()}] ${(error as Error).stack?.slice(0, 600)}`);
+  }
+}
+
+async function trunkImagesPerSecondOn(request: unknown): Promise<TrunkRate> {
   const { modelId, images, rounds } = TrunkRequestSchema.parse(request);
   const { h, w, forward, plainForward, fusedTrunk, dispose } = await trunkOf(modelId);
   try {
@@ -100,8 +119,7 @@ async function trunkImagesPerSecond(request: unknown): Promise<TrunkRate> {
  * [8, 56, 56, 64] ⊛ [3, 3, 64, 64], best of `rounds` × 4 runs. */
 async function bigConvMs(request: unknown): Promise<{ ms: number; wasm: WasmRuntime }> {
   const { rounds } = z.object({ rounds: z.number().int().min(1).max(10) }).parse(request);
-  await tf.setBackend('wasm');
-  await tf.ready();
+  await settleOnWasm();
   const x = tf.randomUniform([8, 56, 56, 64]) as tf.Tensor4D;
   const filter = tf.randomUniform([3, 3, 64, 64]) as tf.Tensor4D;
   const once = async () => {

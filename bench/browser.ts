@@ -186,9 +186,13 @@ function graphWith(name: string, datasetId: string, modelId: string, train: Reco
 
 interface TrunkRate {
   imagesPerSecond: number;
+  plainPredictImagesPerSecond: number;
+  fusedTrunk: string;
   wasm: { threads: number; simd: boolean; note?: string };
   crossOriginIsolated: boolean;
 }
+
+type BenchWorker = { graftBench: { trunkImagesPerSecond(r: unknown): Promise<unknown>; bigConvMs(r: unknown): Promise<unknown> } };
 
 async function wasmThreads(browser: Browser): Promise<Record<string, unknown>> {
   const sides = await Promise.all(
@@ -200,14 +204,16 @@ async function wasmThreads(browser: Browser): Promise<Record<string, unknown>> {
     }),
   );
   const best = new Map<boolean, TrunkRate>();
+  const plainBest = new Map<boolean, number>();
+  const convBest = new Map<boolean, number>();
   const request = { modelId: TRUNK_MODEL, images: hasMobilenet ? 64 : 512, rounds: 1 };
   for (let r = 0; r < 2; r++) {
     for (const side of sides) {
-      const rate = (await side.worker.evaluate(
-        (req) => (self as unknown as { graftBench: { trunkImagesPerSecond(r: unknown): Promise<unknown> } }).graftBench.trunkImagesPerSecond(req),
-        request,
-      )) as TrunkRate;
+      const rate = (await side.worker.evaluate((req) => (self as unknown as BenchWorker).graftBench.trunkImagesPerSecond(req), request)) as TrunkRate;
       if ((best.get(side.isolated)?.imagesPerSecond ?? 0) < rate.imagesPerSecond) best.set(side.isolated, rate);
+      plainBest.set(side.isolated, Math.max(plainBest.get(side.isolated) ?? 0, rate.plainPredictImagesPerSecond));
+      const conv = (await side.worker.evaluate((req) => (self as unknown as BenchWorker).graftBench.bigConvMs(req), { rounds: 1 })) as { ms: number };
+      convBest.set(side.isolated, Math.min(convBest.get(side.isolated) ?? Infinity, conv.ms));
     }
   }
   await Promise.all(sides.map((s) => s.context.close()));
@@ -215,14 +221,24 @@ async function wasmThreads(browser: Browser): Promise<Record<string, unknown>> {
   const single = best.get(false)!;
   if (!threaded.crossOriginIsolated || single.crossOriginIsolated) throw new Error('isolation of the two pages is not as intended');
   const speedup = threaded.imagesPerSecond / single.imagesPerSecond;
-  log(`  ${TRUNK_MODEL} trunk, WASM: ${threaded.wasm.threads} threads ${threaded.imagesPerSecond.toFixed(1)} images/s vs ` +
+  const plainSpeedup = plainBest.get(true)! / plainBest.get(false)!;
+  const convSpeedup = convBest.get(false)! / convBest.get(true)!;
+  log(`  ${TRUNK_MODEL} trunk (${threaded.fusedTrunk}), WASM: ${threaded.wasm.threads} threads ${threaded.imagesPerSecond.toFixed(1)} images/s vs ` +
     `single-threaded ${single.imagesPerSecond.toFixed(1)} images/s (${single.wasm.note ?? ''}) → wasmThreadsSpeedup ${speedup.toFixed(2)} (target ≥ 1.6)`);
+  log(`  plain predict (layer by layer): ${plainBest.get(true)!.toFixed(1)} vs ${plainBest.get(false)!.toFixed(1)} images/s → ${plainSpeedup.toFixed(2)}`);
+  log(`  one big conv2d [8,56,56,64]⊛[3,3,64,64]: ${convBest.get(true)!.toFixed(1)} ms threaded vs ${convBest.get(false)!.toFixed(1)} ms single → ${convSpeedup.toFixed(2)}`);
   return {
     wasmThreadsSpeedup: round(speedup),
     wasmThreads: threaded.wasm.threads,
     wasmThreadedImagesPerSecond: round(threaded.imagesPerSecond, 1),
     wasmSingleImagesPerSecond: round(single.imagesPerSecond, 1),
+    wasmThreadsSpeedupPlainPredict: round(plainSpeedup),
+    wasmThreadedPlainPredictImagesPerSecond: round(plainBest.get(true)!, 1),
+    wasmSinglePlainPredictImagesPerSecond: round(plainBest.get(false)!, 1),
+    wasmThreadsBigConvSpeedup: round(convSpeedup),
+    fusedTrunk: threaded.fusedTrunk,
     hardwareConcurrency: os.cpus().length,
+    loadAverage: os.loadavg().map((l) => round(l, 2)),
   };
 }
 

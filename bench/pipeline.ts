@@ -2,12 +2,14 @@
  * Loading cost in Node: images/s of the engine's feature path from encoded files (decode + resize to the model
  * input + scaling + trunk forward, `strategies/extract.ts`, next batch decoding while the current one runs) vs
  * `predict` on ready tensors of the same size, same backend (WASM), same trunk. Target ≥ 0.8. Also reports the
- * sequential order (decode everything, then forward) for comparison, and which decoder ran.
+ * sequential order (decode everything, then forward) for comparison, and which decoder ran. The forward is the
+ * engine's (the fused trunk, model/fused-trunk.ts); plain layer-by-layer `predict` is reported beside it.
  */
 import { activateBackend, tf } from '../nodes/engine/host-node';
 import { nodeDecoderName } from '../nodes/engine/host-node/native-decode';
 import { PixelStore } from '../nodes/engine/data/pixel-store';
 import { extractFeatures } from '../nodes/engine/strategies/extract';
+import { buildFusedTrunk, describeFusedTrunk } from '../nodes/engine/model/fused-trunk';
 import { INFERENCE_BATCH } from '../nodes/engine/strategies/common';
 import { catalogEntry, scalingToAffine } from '../nodes/pretrained-model/catalog';
 import type { BenchSection } from './common';
@@ -29,13 +31,15 @@ export const pipelineSection: BenchSection = {
     // Spread over the classes: every k-th item.
     const step = Math.max(1, Math.floor(source.items.length / IMAGES));
     const indices = Array.from({ length: Math.min(IMAGES, source.items.length) }, (_, k) => k * step);
-    const forward = (raw: tf.Tensor4D) => trunk.predict(tf.add(tf.mul(raw, scale), offset)) as tf.Tensor;
+    const fused = buildFusedTrunk(tf, trunk);
+    const forward = (raw: tf.Tensor4D) => fused.predict(tf.add(tf.mul(raw, scale), offset));
+    const plainForward = (raw: tf.Tensor4D) => trunk.predict(tf.add(tf.mul(raw, scale), offset)) as tf.Tensor;
 
-    const rawRate = async (): Promise<number> => {
+    const rawRate = async (run = forward): Promise<number> => {
       const input = tf.randomUniform([INFERENCE_BATCH, h, w, 3], 0, 255) as tf.Tensor4D;
       const started = performance.now();
       for (let done = 0; done < indices.length; done += INFERENCE_BATCH) {
-        const out = tf.tidy(() => forward(input));
+        const out = tf.tidy(() => run(input));
         await out.data();
         out.dispose();
       }
@@ -64,15 +68,19 @@ export const pipelineSection: BenchSection = {
     let raw = 0;
     let pipeline = 0;
     let sequential = 0;
+    let plain = 0;
+    await rawRate(plainForward);
     for (let round = 0; round < ROUNDS; round++) {
       raw = Math.max(raw, await rawRate());
+      plain = Math.max(plain, await rawRate(plainForward));
       pipeline = Math.max(pipeline, await pipelineRate());
       sequential = Math.max(sequential, await sequentialRate());
     }
+    fused.dispose();
     model.dispose();
     const ratio = pipeline / raw;
-    log(`  decoder: ${nodeDecoderName()}; ${indices.length} images, batches of ${INFERENCE_BATCH}, WASM`);
-    log(`  raw predict on ready tensors: ${raw.toFixed(1)} images/s`);
+    log(`  decoder: ${nodeDecoderName()}; ${indices.length} images, batches of ${INFERENCE_BATCH}, WASM; trunk: ${describeFusedTrunk(fused.summary)}`);
+    log(`  raw forward on ready tensors: ${raw.toFixed(1)} images/s (plain layer-by-layer predict: ${plain.toFixed(1)} images/s)`);
     log(`  from files, decode overlapping forward: ${pipeline.toFixed(1)} images/s → pipelineOverRawPredict ${ratio.toFixed(2)} (target ≥ 0.8)`);
     log(`  from files, decode first then forward: ${sequential.toFixed(1)} images/s (${(sequential / raw).toFixed(2)})`);
     return {
@@ -80,6 +88,8 @@ export const pipelineSection: BenchSection = {
       pipelineSequentialOverRawPredict: Number((sequential / raw).toFixed(3)),
       pipelineImagesPerSecond: Number(pipeline.toFixed(1)),
       rawPredictImagesPerSecond: Number(raw.toFixed(1)),
+      plainPredictImagesPerSecond: Number(plain.toFixed(1)),
+      fusedOverPlainPredict: Number((raw / plain).toFixed(3)),
       nodeDecoder: nodeDecoderName(),
     };
   },

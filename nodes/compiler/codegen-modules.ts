@@ -10,6 +10,7 @@ export const EMBEDDED_MODULES = [
   'nodes/engine/rules/early-stopping.ts',
   'nodes/engine/model/freeze.ts',
   'nodes/engine/model/layer-output.ts',
+  'nodes/engine/model/fused-trunk.ts',
   'nodes/augment-data/augment.ts',
   'nodes/engine/metrics.ts',
   'nodes/engine/model/head.ts',

@@ -20,6 +20,7 @@ import type { RunContext, TF } from './context';
 import type { PreparedTrunk } from './model/trunk';
 import type { Head } from './model/head';
 import { INFERENCE_BATCH } from './strategies/common';
+import { buildFusedTrunk, type FusedTrunk } from './model/fused-trunk';
 
 type PhaseProbe = BackendProbe['phases'][number];
 type Measurement = PhaseProbe['measurements'][number];
@@ -166,13 +167,17 @@ function phaseWork(tf: TF, phase: Phase, trunk: PreparedTrunk, head: Head, numCl
     const x = phase === 'head' ? tf.randomUniform([n, head.featureDim], 0, 1, 'float32', 7) : tf.randomUniform([n, h, w, 3], -1, 1, 'float32', 7);
     const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({ length: n }, (_, i) => i % numClasses), 'int32'), numClasses).toFloat());
     let done: tfjs.Tensor | null = null;
+    let fused: FusedTrunk | null = null;
     try {
       // Head layers are built lazily (their seeded initialisers give the same weights whenever that happens).
       if (phase !== 'features') tf.tidy(() => headForward(phase === 'head' ? x.slice(0, 1) : tf.zeros([1, head.featureDim]))).dispose();
+      // The features phase times what extraction runs (the fused trunk, built on this backend before the clock starts).
+      fused = phase === 'features' ? buildFusedTrunk(tf, trunk.trunk) : null;
       const started = now();
-      if (phase === 'features') {
+      if (fused) {
+        const forward = fused;
         done = tf.tidy(() => {
-          const f = trunk.trunk.predict(x) as tfjs.Tensor;
+          const f = forward.predict(x);
           return head.pooling ? (head.pooling.apply(f) as tfjs.Tensor) : f;
         });
       } else {
@@ -192,6 +197,7 @@ function phaseWork(tf: TF, phase: Phase, trunk: PreparedTrunk, head: Head, numCl
     } finally {
       // Also when a candidate fails mid-batch (caught per candidate): nothing of the probe stays allocated.
       tf.dispose([x, y, ...(done ? [done] : [])]);
+      fused?.dispose();
     }
   };
   if (phase !== 'head') {

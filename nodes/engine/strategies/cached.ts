@@ -9,6 +9,7 @@ import { createRng, hashSeed } from '../../dataset/rng';
 import { lossAndAccuracy } from '../metrics';
 import type { FeatureRows } from '../feature-store';
 import { assembleClassifier, headOnFeatures } from '../model/head';
+import { buildFusedTrunk, describeFusedTrunk, type FusedTrunk } from '../model/fused-trunk';
 import { INFERENCE_BATCH, oneHot, predictInBatches, type Strategy, type StrategyInput } from './common';
 import { extractFeatures } from './extract';
 
@@ -34,8 +35,19 @@ export async function cachedFeatures(input: StrategyInput): Promise<Strategy> {
   let doneImages = 0;
   const featureStart = Date.now();
   const featureDim = head.featureDim;
+  // The frozen trunk's forward with batch norms folded and activations fused (same features up to float rounding):
+  // built on the features backend before the first extraction, disposed once extraction is over.
+  let fused: FusedTrunk | null = null;
+  const fusedTrunk = (): FusedTrunk => {
+    if (!fused) {
+      fused = buildFusedTrunk(tf, trunk.trunk);
+      ctx.status(`Feature extraction: ${describeFusedTrunk(fused.summary)}.`);
+    }
+    return fused;
+  };
   const extract = async (indices: number[], augmentView: boolean): Promise<FeatureRows> => {
     const before = doneImages;
+    const trunkForward = fusedTrunk();
     return extractFeatures({
       tf,
       pixels,
@@ -43,7 +55,7 @@ export async function cachedFeatures(input: StrategyInput): Promise<Strategy> {
       batchSize: INFERENCE_BATCH,
       forward: (raw) => {
         const x = augmentView && augment ? augmentBatch(tf, raw, augment, input.augmentRng) : raw;
-        const f = trunk.trunk.predict(input.scalePixels(x)) as tfjs.Tensor;
+        const f = trunkForward.predict(input.scalePixels(x));
         return head.pooling ? (head.pooling.apply(f) as tfjs.Tensor) : f;
       },
       checkCancelled: () => ctx.pollCancelled(),
@@ -57,9 +69,15 @@ export async function cachedFeatures(input: StrategyInput): Promise<Strategy> {
   const reuse = stored && stored.featureDim === featureDim ? stored : undefined;
   if (reuse) ctx.status('Trunk features reused from cache: nothing to extract.');
   const trainViews: FeatureRows[] = reuse ? reuse.trainViews : [];
-  if (!reuse) for (let v = 0; v < views; v++) trainViews.push(await extract(data.train, augment !== null));
-  const validation = reuse ? reuse.validation : await extract(data.validation, false);
-  const test = options.skipEvaluation ? { features: new Float32Array(0), kept: [] } : (reuse?.test ?? (await extract(data.test, false)));
+  let validation: FeatureRows;
+  let test: FeatureRows;
+  try {
+    if (!reuse) for (let v = 0; v < views; v++) trainViews.push(await extract(data.train, augment !== null));
+    validation = reuse ? reuse.validation : await extract(data.validation, false);
+    test = options.skipEvaluation ? { features: new Float32Array(0), kept: [] } : (reuse?.test ?? (await extract(data.test, false)));
+  } finally {
+    (fused as FusedTrunk | null)?.dispose();
+  }
   if (storeKey && (!reuse || (!reuse.test && !options.skipEvaluation))) {
     const entry = { featureDim, trainViews, validation, test: options.skipEvaluation ? null : test, featureBackend: selection.features };
     if (storeKey.persistent) await store!.save(storeKey.key, entry);

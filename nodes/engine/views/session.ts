@@ -10,6 +10,7 @@ import type { TestPrediction } from '../types';
 import { scalingToAffine } from '../../pretrained-model/catalog';
 import { hashSeed } from '../../dataset/split';
 import { layerOutputIn } from '../model/layer-output';
+import { buildFusedTrunk } from '../model/fused-trunk';
 import { splitClassifier, headLogits, lastHidden, poolFeatures, logitsOf, type ClassifierParts } from './classifier-parts';
 import { gradCam } from './gradcam';
 import { splitOfPlan, type RunSplit } from './split';
@@ -168,6 +169,8 @@ export class ViewSession {
   private async pooledFeatures(onProgress?: (done: number, total: number) => void, signal?: AbortSignal) {
     if (this.pooled) return this.pooled;
     const { tf } = this;
+    // Inference only: the fused trunk (batch norms folded, activations fused), same features as predict.
+    const trunk = buildFusedTrunk(tf, this.parts.trunk);
     const run = async (items: number[], offset: number, total: number) => {
       const chunks: Float32Array[] = [];
       const kept: number[] = [];
@@ -178,7 +181,7 @@ export class ViewSession {
         const ok = batch.map((_, k) => k).filter((k) => pixels[k]);
         if (ok.length) {
           const x = inputBatch(tf, ok.map((k) => pixels[k]!), this.input);
-          const f = tf.tidy(() => poolFeatures(this.parts, this.parts.trunk.predict(x) as tfjs.Tensor));
+          const f = tf.tidy(() => poolFeatures(this.parts, trunk.predict(x)));
           x.dispose();
           chunks.push((await f.data()) as Float32Array);
           f.dispose();
@@ -189,8 +192,14 @@ export class ViewSession {
       return { features: concatFloat(chunks), kept };
     };
     const total = this.split.train.length + this.testItems.length;
-    const train = await run(this.split.train, 0, total);
-    const test = await run(this.testItems, this.split.train.length, total);
+    let train: Awaited<ReturnType<typeof run>>;
+    let test: Awaited<ReturnType<typeof run>>;
+    try {
+      train = await run(this.split.train, 0, total);
+      test = await run(this.testItems, this.split.train.length, total);
+    } finally {
+      trunk.dispose();
+    }
     const dim = train.kept.length ? train.features.length / train.kept.length : 0;
     this.pooled = { train: train.features, trainItems: train.kept, test: test.features, testItems: test.kept, dim };
     return this.pooled;
@@ -242,10 +251,13 @@ export class ViewSession {
     const frozen = run.plan.classifier.model.freeze.mode === 'all' && run.plan.classifier.model.weights !== 'random';
     if (!randomWeights && frozen) return { train: pooled.train, test: pooled.test };
     const base = await run.loadModel(run.plan.classifier.model.source);
+    let disposeFused = () => {};
     try {
       const cutName = this.parts.trunk.outputs[0].sourceLayer?.name ?? this.parts.trunk.layers[this.parts.trunk.layers.length - 1].name;
       const trunk = tf.model({ inputs: base.inputs, outputs: layerOutputIn(base, base.getLayer(cutName)) });
       if (randomWeights) reinitialise(tf, trunk, run.plan.train.seed);
+      const fused = buildFusedTrunk(tf, trunk);
+      disposeFused = () => fused.dispose();
       const pass = async (items: number[]) => {
         const chunks: Float32Array[] = [];
         for (let from = 0; from < items.length; from += BATCH) {
@@ -253,7 +265,7 @@ export class ViewSession {
           const batch = items.slice(from, from + BATCH);
           const pixels = (await loadPixels(tf, run.source, batch, this.input.inputSize)).filter((p): p is Uint8Array => p !== null);
           const x = inputBatch(tf, pixels, this.input);
-          const f = tf.tidy(() => poolFeatures(this.parts, trunk.predict(x) as tfjs.Tensor));
+          const f = tf.tidy(() => poolFeatures(this.parts, fused.predict(x)));
           x.dispose();
           chunks.push((await f.data()) as Float32Array);
           f.dispose();
@@ -262,6 +274,7 @@ export class ViewSession {
       };
       return { train: await pass(pooled.trainItems), test: await pass(pooled.testItems) };
     } finally {
+      disposeFused();
       disposeModelWeights(base);
     }
   }

@@ -47,6 +47,19 @@ function basePlan(): Plan {
 /** Head/training variants evaluated on the same splits and the same cached trunk features as the template. */
 const VARIANTS: Record<string, (p: Plan) => void> = {
   template: () => {},
+  // The defaults before the head standardised its features (kept to show what changed).
+  'template; no standardisation': (p) => {
+    p.classifier.head = { ...p.classifier.head, standardize: false };
+  },
+  'template; standardised; linear head; no dropout': (p) => {
+    p.classifier.head = { ...p.classifier.head, hiddenLayers: 0, dropout: 0 };
+  },
+  'template; standardised; dropout 0.5': (p) => {
+    p.classifier.head = { ...p.classifier.head, dropout: 0.5 };
+  },
+  'template; standardised; hidden 256; dropout 0.5': (p) => {
+    p.classifier.head = { ...p.classifier.head, hiddenUnits: 256, dropout: 0.5 };
+  },
   // The defaults before early stopping was on by default (kept to show what changed).
   'previous defaults (20 epochs; no early stopping)': (p) => {
     p.train.epochs = 20;

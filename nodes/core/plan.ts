@@ -70,6 +70,8 @@ export interface HeadPlan {
   hiddenUnits: number;
   activation: 'relu' | 'elu' | 'tanh' | 'sigmoid' | 'selu';
   dropout: number;
+  /** Standardise each feature (mean 0, sd 1 on the training images) in front of the head's first layer. */
+  standardize: boolean;
 }
 
 export interface ClassifierValue {

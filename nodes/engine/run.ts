@@ -58,7 +58,6 @@ export const runSinglePlan: RunPlan = async (rawPlan, host, options) => {
     ctx.emit({ type: 'done', result });
     return result;
   } catch (raw) {
-    if (process.env.GRAFT_DEBUG_ERRORS) console.error(raw);
     const error = toRunError(raw, plan.nodeIds.train);
     if (error.kind !== 'cancelled' && error.nodeId) ctx.setNode(error.nodeId, 'error', error.message);
     ctx.finishNodes('cancelled');

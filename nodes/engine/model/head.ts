@@ -21,7 +21,7 @@ export interface Head {
 }
 
 /** BatchNormalization's epsilon: added to each variance, it bounds how much a near-constant feature is amplified. */
-const STANDARDIZE_EPSILON = 1e-3;
+export const STANDARDIZE_EPSILON = 1e-3;
 
 /** Run a layer in inference mode whatever mode the model is called in (a fixed function of its input). */
 function alwaysInference(layer: Layer): void {

@@ -52,9 +52,18 @@ function basePlan(): Plan {
 /** Head/training variants evaluated on the same splits and the same cached trunk features as the template. */
 const VARIANTS: Record<string, (p: Plan) => void> = {
   template: () => {},
-  // The defaults before the head standardised its features (kept to show what changed).
+  // The head before Add Head params v2 (no standardisation, random output layer): what graphs saved earlier train.
+  'template; before v2 head (random output layer, no standardisation)': (p) => {
+    p.classifier.head = { ...p.classifier.head, standardize: false, outputInit: 'glorot' };
+  },
+  'template; random output layer': (p) => {
+    p.classifier.head = { ...p.classifier.head, outputInit: 'glorot' };
+  },
   'template; no standardisation': (p) => {
     p.classifier.head = { ...p.classifier.head, standardize: false };
+  },
+  'template; weight decay 0.01': (p) => {
+    p.classifier.head = { ...p.classifier.head, weightDecay: 0.01 };
   },
   'template; standardised; no augmentation': (p) => {
     p.dataset.augment = null;

@@ -31,12 +31,18 @@ export const addHeadParams = z.object({
     description:
       'Rescale each trunk feature to mean 0 and standard deviation 1, measured on the training images only, before the head. Features on very different scales otherwise train unevenly; the rescaling is a fixed first layer of the model, so predictions, exports and shared models apply it too.',
   }),
+  outputInit: z.enum(['zeros', 'glorot']).default('zeros').meta({
+    title: 'Output layer starts at',
+    description:
+      'Initial weights of the output layer. "zeros": every class starts equally likely and training moves the scores only as far as the data says. "glorot": small random weights (Graft before December 2026).',
+  }),
 });
 
-/** Params version 2 added `standardize` (default on); graphs saved before keep training without it. */
+/** Params version 2 added `standardize` (default on) and `outputInit` (default zeros); graphs saved before keep
+ * training as they did (no standardisation, random output layer). */
 export const ADD_HEAD_PARAMS_VERSION = 2;
 export const addHeadParamsMigrations: Record<number, ParamsMigration> = {
-  2: (params) => ({ standardize: false, ...params }),
+  2: (params) => ({ standardize: false, outputInit: 'glorot', ...params }),
 };
 
 export const addHeadNode = defineNode({
@@ -55,6 +61,7 @@ export const addHeadNode = defineNode({
   tunableParams: ['pooling', 'hiddenLayers', 'hiddenUnits', 'activation', 'dropout'],
   version: ADD_HEAD_PARAMS_VERSION,
   migrations: addHeadParamsMigrations,
+  hiddenParams: ['outputInit'],
   cardParams: () => ['pooling', 'hiddenLayers', 'dropout'],
   compile: ({ node, params, inputs }) => {
     const model = inputs.model as ModelValue | undefined;

@@ -72,6 +72,10 @@ export interface HeadPlan {
   dropout: number;
   /** Standardise each feature (mean 0, sd 1 on the training images) in front of the head's first layer. */
   standardize: boolean;
+  /** Initial weights of the output layer: zeros (every class equally likely at the start) or Glorot-uniform random. */
+  outputInit: 'zeros' | 'glorot';
+  /** L2 penalty weight on the head's dense kernels (0 = none); experimental. */
+  weightDecay?: number;
 }
 
 export interface ClassifierValue {

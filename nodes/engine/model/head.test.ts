@@ -22,7 +22,7 @@ beforeAll(async () => {
   modelsDir = await saveTinyCnn();
 });
 
-const HEAD: HeadPlan = { pooling: 'gap', hiddenLayers: 1, hiddenUnits: 8, activation: 'relu', dropout: 0.5, standardize: true };
+const HEAD: HeadPlan = { pooling: 'gap', hiddenLayers: 1, hiddenUnits: 8, activation: 'relu', dropout: 0.5, standardize: true, outputInit: 'zeros' };
 
 /** Two-pass mean and population variance per column of [n, dim] rows. */
 function columnStats(rows: ArrayLike<number>, dim: number) {
@@ -132,16 +132,32 @@ describe('standardisation inside the trained model', () => {
     model.dispose();
   });
 
+  it('the output layer starts at zero (every class equally likely) unless "glorot" is asked for', () => {
+    const x = tf.randomNormal([4, 6], 0, 1, 'float32', 9);
+    for (const outputInit of ['zeros', 'glorot'] as const) {
+      const model = headOnFeatures(tf, buildHead(tf, { ...HEAD, dropout: 0, outputInit }, [6], 3, 1));
+      const p = model.predict(x) as tf.Tensor;
+      const values = Array.from(p.dataSync());
+      if (outputInit === 'zeros') for (const v of values) expect(v).toBeCloseTo(1 / 3, 6);
+      else expect(values.some((v) => Math.abs(v - 1 / 3) > 1e-3)).toBe(true);
+      p.dispose();
+      model.dispose();
+    }
+    x.dispose();
+  });
+
   it('graphs saved before it existed keep training without it', async () => {
     const { migrateGraph } = await import('../../graph-file');
     const { pipelineTemplate } = await import('../../templates');
     const graph = pipelineTemplate();
     const head = graph.nodes.find((n) => n.type === 'add-head')!;
-    const { standardize: _absent, ...oldParams } = head.params as Record<string, unknown>;
+    const { standardize: _absent, outputInit: _absentToo, ...oldParams } = head.params as Record<string, unknown>;
     const old = { ...graph, nodes: graph.nodes.map((n) => (n === head ? { ...n, v: undefined, params: oldParams } : n)) };
     const migrated = migrateGraph(old).nodes.find((n) => n.type === 'add-head')!;
     expect(migrated.params.standardize).toBe(false);
+    expect(migrated.params.outputInit).toBe('glorot');
     expect(head.params.standardize).toBe(true);
+    expect(head.params.outputInit).toBe('zeros');
   });
 });
 

@@ -75,6 +75,7 @@ export function buildHead(tf: TF, head: HeadPlan, featureShape: number[], numCla
     seedDropout(layer, createRng(hashSeed(seed, 0xd0, i)));
     return layer;
   };
+  const kernelRegularizer = head.weightDecay ? tf.regularizers.l2({ l2: head.weightDecay }) : undefined;
   for (let i = 0; i < head.hiddenLayers; i++) {
     layers.push(
       tf.layers.dense({
@@ -84,6 +85,7 @@ export function buildHead(tf: TF, head: HeadPlan, featureShape: number[], numCla
           head.activation === 'relu' || head.activation === 'elu'
             ? tf.initializers.heNormal({ seed: hashSeed(seed, 0xd1, i) })
             : tf.initializers.glorotUniform({ seed: hashSeed(seed, 0xd1, i) }),
+        kernelRegularizer,
         name: `head_dense_${i + 1}`,
       }),
     );
@@ -94,7 +96,10 @@ export function buildHead(tf: TF, head: HeadPlan, featureShape: number[], numCla
     tf.layers.dense({
       units: numClasses,
       activation: 'softmax',
-      kernelInitializer: tf.initializers.glorotUniform({ seed: hashSeed(seed, 0x0c, 0) }),
+      // Zero (the default): every class starts equally likely and the first steps move the scores only as far as
+      // the data says, instead of from random scores that early stopping may never wash out (BiT's head init).
+      kernelInitializer: head.outputInit === 'glorot' ? tf.initializers.glorotUniform({ seed: hashSeed(seed, 0x0c, 0) }) : tf.initializers.zeros(),
+      kernelRegularizer,
       name: 'head_output',
     }),
   );

@@ -24,6 +24,8 @@ export interface CurveHead {
   dropout: number;
   /** Standardise features with the statistics of each head's own training subset (Add Head's standardisation). */
   standardize?: boolean;
+  /** Add Head's output-layer initialisation (default zeros). */
+  outputInit?: 'zeros' | 'glorot';
 }
 
 export interface CurveTraining {
@@ -121,7 +123,9 @@ export async function dataEfficiencyCurve(tf: TF, input: CurveInput): Promise<Cu
       const limit = Math.sqrt(6 / (fanIn + out));
       const w = tf.tidy(() =>
         tf.variable(
-          !last && relu
+          last && head.outputInit !== 'glorot'
+            ? tf.zeros([K, fanIn, out])
+            : !last && relu
             ? tf.randomNormal([K, fanIn, out], 0, Math.sqrt(2 / fanIn), 'float32', seed)
             : tf.randomUniform([K, fanIn, out], -limit, limit, 'float32', seed),
         ),

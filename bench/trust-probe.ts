@@ -53,7 +53,7 @@ function basePlan(): Plan {
 const VARIANTS: Record<string, (p: Plan) => void> = {
   template: () => {},
   // The head before Add Head params v2 (no standardisation, random output layer): what graphs saved earlier train.
-  'template; before v2 head (random output layer, no standardisation)': (p) => {
+  'template; before v2 head (random output layer; no standardisation)': (p) => {
     p.classifier.head = { ...p.classifier.head, standardize: false, outputInit: 'glorot' };
   },
   'template; random output layer': (p) => {

@@ -74,7 +74,8 @@ export interface HeadPlan {
   standardize: boolean;
   /** Initial weights of the output layer: zeros (every class equally likely at the start) or Glorot-uniform random. */
   outputInit: 'zeros' | 'glorot';
-  /** L2 penalty weight on the head's dense kernels (0 = none); experimental. */
+  /** L2 penalty weight on the head's dense kernels (absent/0 = none). Set by no node: only the trust-probe bench's
+   * "weight decay" variant uses it (measured, not a default; README "Model truth by default"). */
   weightDecay?: number;
 }
 

@@ -139,7 +139,8 @@ interface AugmentPlan {
 }
 interface HeadPlan {
   pooling: 'gap' | 'gmp' | 'flatten'; hiddenLayers: number; hiddenUnits: number;
-  activation: 'relu' | 'elu' | 'tanh' | 'sigmoid' | 'selu'; dropout: number;
+  activation: 'relu' | 'elu' | 'tanh' | 'sigmoid' | 'selu'; dropout: number; standardize: boolean;
+  outputInit: 'zeros' | 'glorot'; weightDecay?: number;
 }
 interface PerClassMetrics { label: string; precision: number; recall: number; f1: number; support: number }`;
     const modules = EMBEDDED_MODULES.map((file) => `// ---------------------------------------------------------------- ${file}\n${stripModuleImports(EMBEDDED_SOURCES[file] ?? '')}`);

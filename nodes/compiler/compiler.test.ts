@@ -30,7 +30,7 @@ describe('templates compile', () => {
       weights: 'pretrained',
       freeze: { mode: 'all' },
     });
-    expect(p.classifier.head).toEqual({ pooling: 'gap', hiddenLayers: 1, hiddenUnits: 64, activation: 'relu', dropout: 0.2 });
+    expect(p.classifier.head).toEqual({ pooling: 'gap', hiddenLayers: 1, hiddenUnits: 64, activation: 'relu', dropout: 0.2, standardize: true, outputInit: 'zeros' });
     expect(p.train).toEqual({
       optimizer: 'adam',
       learningRate: 0.001,

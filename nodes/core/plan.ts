@@ -70,6 +70,13 @@ export interface HeadPlan {
   hiddenUnits: number;
   activation: 'relu' | 'elu' | 'tanh' | 'sigmoid' | 'selu';
   dropout: number;
+  /** Standardise each feature (mean 0, sd 1 on the training images) in front of the head's first layer. */
+  standardize: boolean;
+  /** Initial weights of the output layer: zeros (every class equally likely at the start) or Glorot-uniform random. */
+  outputInit: 'zeros' | 'glorot';
+  /** L2 penalty weight on the head's dense kernels (absent/0 = none). Set by no node: only the trust-probe bench's
+   * "weight decay" variant uses it (measured, not a default; README "Model truth by default"). */
+  weightDecay?: number;
 }
 
 export interface ClassifierValue {

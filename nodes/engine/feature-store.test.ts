@@ -219,7 +219,6 @@ describe('a run on stored features', () => {
   it('trains and evaluates exactly like the run that computed them, without recomputing', async () => {
     const host = createNodeHost({ modelsDir, publicDir: path.join(modelsDir, 'no-public') });
     const plan = testPlan({ model: 'tiny-cnn', datasetId: 'builtin:shapes-target', epochs: 3 });
-    plan.classifier.head.dropout = 0; // dropout masks are the engine's only unseeded randomness
     const store = new FeatureStore();
     const view = (r: RunResult) => ({
       epochs: r.epochs.map(({ loss, valLoss, accuracy }) => ({ loss, valLoss, accuracy })),

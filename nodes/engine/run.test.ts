@@ -68,9 +68,8 @@ describe('runPlan on the Node host', () => {
     expect(events.at(-1)?.type).toBe('done');
   });
 
-  it('cached features and naive full forward passes train the same head (frozen BN stays in inference mode)', async () => {
+  it('cached features and naive full forward passes train the same head, dropout and standardisation included (frozen BN stays in inference mode)', async () => {
     const plan = testPlan({ model: 'tiny-cnn', datasetId: DATASET, epochs: 3 });
-    plan.classifier.head.dropout = 0; // dropout masks are the only unseeded randomness
     const results: RunResult[] = [];
     for (const forcePath of ['cached', 'full'] as const) {
       results.push(await runPlan(plan, host(), { forcePath, onEvent: () => {} }));

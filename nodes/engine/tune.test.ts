@@ -42,14 +42,13 @@ function host() {
   return createNodeHost({ modelsDir, publicDir: path.resolve('public') });
 }
 
-/** The minimal template with Train replaced by Hyperparameter Tune (id 'tune'); head dropout 0 so runs are
- * deterministic (dropout masks are the engine's only unseeded randomness). */
+/** The minimal template with Train replaced by Hyperparameter Tune (id 'tune'). Runs are deterministic: every
+ * random draw, dropout masks included, comes from the plan's seeds. */
 function searchGraph(tuneParams: Record<string, unknown>, dimensions: unknown[]): GraftGraph {
   const g = minimalTemplate();
   g.nodes = g.nodes.map((n) => {
     if (n.id === 'dataset') return { ...n, params: { ...n.params, datasetId: 'builtin:shapes-target' } };
     if (n.id === 'model') return { ...n, params: { ...n.params, catalogId: MODEL_ID } };
-    if (n.id === 'head') return { ...n, params: { ...n.params, dropout: 0 } };
     if (n.id === 'train') {
       return { id: 'tune', type: 'hyperparameter-tune', position: n.position, params: { ...n.params, epochs: 6, ...tuneParams, dimensions } };
     }
@@ -76,7 +75,6 @@ function defaultPlan(): Plan {
   g.nodes = g.nodes.map((n) => {
     if (n.id === 'dataset') return { ...n, params: { ...n.params, datasetId: 'builtin:shapes-target' } };
     if (n.id === 'model') return { ...n, params: { ...n.params, catalogId: MODEL_ID } };
-    if (n.id === 'head') return { ...n, params: { ...n.params, dropout: 0 } };
     if (n.id === 'train') return { ...n, params: { ...n.params, epochs: 6 } };
     return n;
   });

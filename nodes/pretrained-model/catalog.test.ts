@@ -73,7 +73,20 @@ describe('guessTruncationLayer (generic: last layer before the classification pa
     expect(guessTruncationLayer(withDenseStack)).toBe('pool');
     const noTop = chain([tf.layers.conv2d({ filters: 4, kernelSize: 3, name: 'c1' }), tf.layers.reLU({ name: 'out_relu' })], [16, 16, 3]);
     expect(guessTruncationLayer(noTop)).toBe('out_relu');
-    tf.dispose([withGap, withDenseStack, noTop].flatMap((m) => m.weights.map((w) => w.read())));
+    // A batch normalisation of the pooled vector (Graft's head standardisation) is part of the top; of a feature map,
+    // part of the features.
+    const standardisedHead = chain(
+      [
+        tf.layers.conv2d({ filters: 4, kernelSize: 3, name: 'c1' }),
+        tf.layers.batchNormalization({ name: 'c1_bn' }),
+        tf.layers.globalAveragePooling2d({ name: 'gap' }),
+        tf.layers.batchNormalization({ name: 'head_standardize' }),
+        tf.layers.dense({ units: 3, activation: 'softmax', name: 'out' }),
+      ],
+      [16, 16, 3],
+    );
+    expect(guessTruncationLayer(standardisedHead)).toBe('c1_bn');
+    tf.dispose([withGap, withDenseStack, noTop, standardisedHead].flatMap((m) => m.weights.map((w) => w.read())));
   });
 
   it.skipIf(!requireAssets(hasSharedAssets, 'truncation layers of MobileNet v1 / Darknet tiny'))('finds conv_pw_13_relu in MobileNet v1 and leaky_re_lu_15 in Darknet tiny', async () => {

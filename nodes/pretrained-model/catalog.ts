@@ -179,7 +179,7 @@ function outputUnits(layer: LayerLike): number | null {
 
 /**
  * Generic default truncation: walk back from the output over the classification part — softmax/activation,
- * reshape, dropout, dense, flatten, global pooling, and a 1×1 convolution producing the class scores — and
+ * reshape, dropout, dense, batch normalisation of a vector, flatten, global pooling, and a 1×1 convolution producing the class scores — and
  * return the last layer before it. A model that already ends in a spatial feature map is returned whole.
  * Only handles a single chain at the end (which all common classifiers have); branches stop the walk.
  */
@@ -197,6 +197,12 @@ export function guessTruncationLayer(model: { layers: LayerLike[] }): string {
       // softmax/sigmoid/linear finish the class scores; another activation belongs to the top only when it
       // follows a Dense layer (Dense → Activation('relu') → Dense), else it is the feature extractor's last op.
       isTop = ['softmax', 'sigmoid', 'linear'].includes(activation) || layers[i - 1]?.getClassName() === 'Dense';
+    }
+    // Normalisation of a feature vector (Graft's head standardisation, or Dense → BN → Dense) belongs to the top; a
+    // BatchNormalization of a feature map is the feature extractor's.
+    if (cls === 'BatchNormalization') {
+      const shape = layer.outputShape;
+      isTop = Array.isArray(shape) && !Array.isArray(shape[0]) && shape.length === 2;
     }
     if (cls === 'Conv2D' && finalUnits !== null) {
       const cfg = layer.getConfig() as { kernelSize?: unknown; kernel_size?: unknown };

@@ -23,7 +23,7 @@ import { layerOutputIn } from '../model/layer-output';
 import { buildFusedTrunk } from '../model/fused-trunk';
 import { augmentBatch, augmentIsActive } from '../../augment-data/augment';
 import { lossAndAccuracy } from '../metrics';
-import { assembleClassifier, buildHead, headOnFeatures } from '../model/head';
+import { FeatureMoments, assembleClassifier, buildHead, headOnFeatures, setStandardization } from '../model/head';
 import { PixelStore } from '../data/pixel-store';
 import { decodeImage } from '../../dataset/decode-node';
 import { listClassFolders } from '../../dataset/class-folders';
@@ -190,37 +190,50 @@ export async function runProgram(config: ProgramConfig, argv: string[]): Promise
   let trainCount: number;
   let predictRows: (which: 'validation' | 'test') => Promise<{ probabilities: Float32Array; kept: number[] }>;
   const path_ = !fineTuning && cfg.featureCache === 'auto' ? 'cached' : 'full';
+  // Trunk features (pooled) of images, batch by batch: the cached path's rows and the standardisation's statistics.
+  // The trunk as it is now, with each batch norm folded into its convolution and the activation fused (same features
+  // as trunk.predict up to float rounding, several times faster on WASM).
+  const extract = async (indices: number[], augmentView: boolean) => {
+    const fusedTrunk = buildFusedTrunk(tf, trunk);
+    try {
+      return await extractWith(fusedTrunk, indices, augmentView);
+    } finally {
+      fusedTrunk.dispose();
+    }
+  };
+  const extractWith = async (fusedTrunk: ReturnType<typeof buildFusedTrunk>, indices: number[], augmentView: boolean) => {
+    const rows: number[] = [];
+    const kept: number[] = [];
+    for (let from = 0; from < indices.length; from += INFERENCE_BATCH) {
+      const batch = await pixels.batch(indices.slice(from, from + INFERENCE_BATCH));
+      if (!batch.pixels) continue;
+      const raw = batch.pixels;
+      const features = tf.tidy(() => {
+        const x = augmentView && augment ? augmentBatch(tf, raw, augment, augmentRng) : raw;
+        const f = fusedTrunk.predict(scalePixels(x));
+        return head.pooling ? (head.pooling.apply(f) as tf.Tensor) : f;
+      });
+      raw.dispose();
+      rows.push(...(await features.data()));
+      features.dispose();
+      kept.push(...batch.kept);
+    }
+    return { features: new Float32Array(rows), kept };
+  };
+  const standardize = (trainRows: Array<{ features: Float32Array }>) => {
+    const moments = new FeatureMoments(head.featureDim);
+    for (const rows of trainRows) moments.add(rows.features);
+    setStandardization(tf, head, moments);
+  };
   if (path_ === 'cached') {
     const views = augment ? Math.max(1, Math.floor(augment.cachedViews || 1)) : 1;
-    // The frozen trunk with each batch norm folded into its convolution and the activation fused (same features as
-    // trunk.predict up to float rounding, several times faster on WASM).
-    const fusedTrunk = buildFusedTrunk(tf, trunk);
-    const extract = async (indices: number[], augmentView: boolean) => {
-      const rows: number[] = [];
-      const kept: number[] = [];
-      for (let from = 0; from < indices.length; from += INFERENCE_BATCH) {
-        const batch = await pixels.batch(indices.slice(from, from + INFERENCE_BATCH));
-        if (!batch.pixels) continue;
-        const raw = batch.pixels;
-        const features = tf.tidy(() => {
-          const x = augmentView && augment ? augmentBatch(tf, raw, augment, augmentRng) : raw;
-          const f = fusedTrunk.predict(scalePixels(x));
-          return head.pooling ? (head.pooling.apply(f) as tf.Tensor) : f;
-        });
-        raw.dispose();
-        rows.push(...(await features.data()));
-        features.dispose();
-        kept.push(...batch.kept);
-      }
-      return { features: new Float32Array(rows), kept };
-    };
     const trainViews: Array<{ features: Float32Array; kept: number[] }> = [];
     for (let v = 0; v < views; v++) trainViews.push(await extract(split.train, augment !== null));
     const sets = { validation: await extract(split.validation, false), test: await extract(split.test, false) };
-    fusedTrunk.dispose();
     pixels.clear();
     const dim = head.featureDim;
     model = headOnFeatures(tf, head);
+    if (head.standardizer) standardize(trainViews);
     compile(model);
     const viewRng = createRng(hashSeed(cfg.seed, 0x71e3));
     const trainLabels = trainViews[0].kept.map(labelOf);
@@ -242,6 +255,7 @@ export async function runProgram(config: ProgramConfig, argv: string[]): Promise
     };
   } else {
     model = assembleClassifier(tf, trunk, head, inputSize);
+    if (head.standardizer) standardize([await extract(split.train, false)]);
     compile(model);
     trainCount = split.train.length;
     makeBatch = async (positions) => {

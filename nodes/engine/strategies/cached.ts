@@ -8,7 +8,7 @@ import { augmentBatch, describeAugment } from '../../augment-data/augment';
 import { createRng, hashSeed } from '../../dataset/rng';
 import { lossAndAccuracy } from '../metrics';
 import type { FeatureRows } from '../feature-store';
-import { assembleClassifier, headOnFeatures } from '../model/head';
+import { FeatureMoments, assembleClassifier, headOnFeatures, setStandardization } from '../model/head';
 import { buildFusedTrunk, describeFusedTrunk, type FusedTrunk } from '../model/fused-trunk';
 import { INFERENCE_BATCH, oneHot, predictInBatches, type Strategy, type StrategyInput } from './common';
 import { extractFeatures } from './extract';
@@ -96,6 +96,12 @@ export async function cachedFeatures(input: StrategyInput): Promise<Strategy> {
   await host.useBackend(selection.train);
   const model = headOnFeatures(tf, head);
   ctx.models.push(model);
+  if (head.standardizer) {
+    // Statistics of exactly the rows the head trains on (every cached view); never validation or test rows.
+    const moments = new FeatureMoments(featureDim);
+    for (const view of trainViews) moments.add(view.features);
+    setStandardization(tf, head, moments);
+  }
   input.compile(model);
   const viewRng = createRng(hashSeed(plan.train.seed, 0x71e3));
   ctx.setNode(plan.nodeIds.train, 'running', 'Training the head');

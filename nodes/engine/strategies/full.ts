@@ -4,8 +4,10 @@
  */
 import { augmentBatch, describeAugment } from '../../augment-data/augment';
 import { lossAndAccuracy } from '../metrics';
-import { assembleClassifier } from '../model/head';
-import { oneHot, predictInBatches, type Strategy, type StrategyInput } from './common';
+import { FeatureMoments, assembleClassifier, setStandardization } from '../model/head';
+import { INFERENCE_BATCH, oneHot, predictInBatches, type Strategy, type StrategyInput } from './common';
+import { extractFeatures } from './extract';
+import type * as tfjs from '@tensorflow/tfjs';
 
 export async function fullPasses(input: StrategyInput): Promise<Strategy> {
   const { ctx, host, data, trunk, head, pixels, selection, augment } = input;
@@ -15,6 +17,25 @@ export async function fullPasses(input: StrategyInput): Promise<Strategy> {
   await host.useBackend(selection.train);
   const model = assembleClassifier(tf, trunk.trunk, head, trunk.inputSize);
   ctx.models.push(model);
+  if (head.standardizer) {
+    // The standardisation is fixed before training from the starting trunk's features of the training images (no
+    // augmentation): one inference pass, like a frozen BatchNormalization's statistics.
+    ctx.setNode(plan.nodeIds.train, 'running', 'Measuring feature statistics');
+    const rows = await extractFeatures({
+      tf,
+      pixels,
+      indices: data.train,
+      batchSize: INFERENCE_BATCH,
+      forward: (raw) => {
+        const f = trunk.trunk.predict(input.scalePixels(raw)) as tfjs.Tensor;
+        return head.pooling ? (head.pooling.apply(f) as tfjs.Tensor) : f;
+      },
+      checkCancelled: () => ctx.pollCancelled(),
+    });
+    const moments = new FeatureMoments(head.featureDim);
+    moments.add(rows.features);
+    setStandardization(tf, head, moments);
+  }
   input.compile(model);
   const augmentNode = plan.nodeIds.augment;
   if (augmentNode) ctx.setNode(augmentNode, 'running', augment ? 'Augmenting every batch' : undefined);

@@ -52,4 +52,34 @@ describe('data-efficiency curve', () => {
     expect(all.random).toBeLessThan(0.55);
     expect(all.pretrained).toBeGreaterThanOrEqual(points[0].pretrained - 0.05);
   }, 120_000);
+
+  it('with standardisation (each head on its own subset\'s statistics) learns from features far off scale', async () => {
+    const rng = createRng(5);
+    const dim = 6;
+    // Informative features offset by 1000 and scaled by 50: hopeless for Adam at this learning rate unstandardised.
+    const make = (labels: number[], informative: boolean) => {
+      const x = new Float32Array(labels.length * dim);
+      labels.forEach((l, i) => {
+        for (let d = 0; d < dim; d++) x[i * dim + d] = 1000 + 50 * ((informative && d === l ? 2 : 0) + (rng() - 0.5) * 1.5);
+      });
+      return x;
+    };
+    const trainLabels = Array.from({ length: 90 }, (_, i) => i % 3);
+    const testLabels = Array.from({ length: 60 }, (_, i) => i % 3);
+    const input = {
+      pretrained: { train: make(trainLabels, true), test: make(testLabels, true) },
+      random: { train: make(trainLabels, false), test: make(testLabels, false) },
+      dim,
+      trainLabels,
+      testLabels,
+      numClasses: 3,
+      training: { learningRate: 0.01, batchSize: 16, epochs: 10, seed: 1 },
+      sizes: [10],
+    };
+    const head = { hiddenLayers: 0, hiddenUnits: 1, activation: 'relu' as const, dropout: 0 };
+    const standardised = await dataEfficiencyCurve(tf, { ...input, head: { ...head, standardize: true } });
+    const raw = await dataEfficiencyCurve(tf, { ...input, head });
+    expect(standardised.at(-1)!.pretrained).toBeGreaterThan(0.8);
+    expect(standardised.at(-1)!.pretrained).toBeGreaterThan(raw.at(-1)!.pretrained + 0.1);
+  }, 120_000);
 });

@@ -7,6 +7,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { createRng, hashSeed, shuffleInPlace } from '../../dataset/split';
+import { FeatureMoments, STANDARDIZE_EPSILON } from '../model/head';
 
 type TF = typeof tfjs;
 
@@ -21,6 +22,10 @@ export interface CurveHead {
   hiddenUnits: number;
   activation: 'relu' | 'elu' | 'tanh' | 'sigmoid' | 'selu';
   dropout: number;
+  /** Standardise features with the statistics of each head's own training subset (Add Head's standardisation). */
+  standardize?: boolean;
+  /** Add Head's output-layer initialisation (default zeros). */
+  outputInit?: 'zeros' | 'glorot';
 }
 
 export interface CurveTraining {
@@ -92,6 +97,20 @@ export async function dataEfficiencyCurve(tf: TF, input: CurveInput): Promise<Cu
   // Config k = (subset s, trunk t), k = s * 2 + t.
   const configs = sets.flatMap((set) => trunks.map((features) => ({ set, features })));
   const K = configs.length;
+  // Add Head's standardisation, per head: statistics of exactly the rows that head trains on.
+  const standardisers = configs.map(({ set, features }) => {
+    if (!head.standardize) return null;
+    const moments = new FeatureMoments(dim);
+    for (const row of set.rows) moments.add(features.train.subarray(row * dim, (row + 1) * dim));
+    const { mean, variance } = moments.result();
+    return { mean, inv: variance.map((v) => 1 / Math.sqrt(v + STANDARDIZE_EPSILON)) };
+  });
+  const standardised = (rows: Float32Array, k: number): Float32Array => {
+    const st = standardisers[k];
+    if (!st) return rows;
+    return rows.map((v, i) => (v - st.mean[i % dim]) * st.inv[i % dim]);
+  };
+  const trainRows = configs.map((c, k) => standardised(c.features.train, k));
   const widths = [dim, ...Array.from({ length: head.hiddenLayers }, () => head.hiddenUnits), C];
   const variables: tfjs.Variable[] = [];
   const optimizer = tf.train.adam(training.learningRate);
@@ -104,7 +123,9 @@ export async function dataEfficiencyCurve(tf: TF, input: CurveInput): Promise<Cu
       const limit = Math.sqrt(6 / (fanIn + out));
       const w = tf.tidy(() =>
         tf.variable(
-          !last && relu
+          last && head.outputInit !== 'glorot'
+            ? tf.zeros([K, fanIn, out])
+            : !last && relu
             ? tf.randomNormal([K, fanIn, out], 0, Math.sqrt(2 / fanIn), 'float32', seed)
             : tf.randomUniform([K, fanIn, out], -limit, limit, 'float32', seed),
         ),
@@ -134,7 +155,7 @@ export async function dataEfficiencyCurve(tf: TF, input: CurveInput): Promise<Cu
     const ys = new Int32Array(K * B);
     for (let step = 0; step < steps; step++) {
       if (input.signal?.aborted) throw new DOMException('Cancelled.', 'AbortError');
-      configs.forEach((c, k) => {
+      configs.forEach((_c, k) => {
         const order = orders[k];
         for (let j = 0; j < B; j++) {
           if (cursors[k] >= order.length) {
@@ -142,7 +163,7 @@ export async function dataEfficiencyCurve(tf: TF, input: CurveInput): Promise<Cu
             cursors[k] = 0;
           }
           const row = order[cursors[k]++];
-          xs.set(c.features.train.subarray(row * dim, (row + 1) * dim), (k * B + j) * dim);
+          xs.set(trainRows[k].subarray(row * dim, (row + 1) * dim), (k * B + j) * dim);
           ys[k * B + j] = input.trainLabels[row];
         }
       });
@@ -159,7 +180,7 @@ export async function dataEfficiencyCurve(tf: TF, input: CurveInput): Promise<Cu
 
     const accuracies: number[] = [];
     for (let k = 0; k < K; k++) {
-      const features = configs[k].features.test;
+      const features = standardised(configs[k].features.test, k);
       const n = input.testLabels.length;
       const predicted = tf.tidy(() => {
         let h: tfjs.Tensor = tf.tensor2d(features, [n, dim]);

@@ -302,7 +302,7 @@ export class ViewSession {
       trainLabels: pooled.trainItems.map((i) => this.run.source.items[i].label),
       testLabels: pooled.testItems.map((i) => this.run.source.items[i].label),
       numClasses: this.numClasses,
-      head: { hiddenLayers: head.hiddenLayers, hiddenUnits: head.hiddenUnits, activation: head.activation, dropout: head.dropout },
+      head: { hiddenLayers: head.hiddenLayers, hiddenUnits: head.hiddenUnits, activation: head.activation, dropout: head.dropout, standardize: head.standardize, outputInit: head.outputInit },
       training: { learningRate: t.learningRate, batchSize: t.batchSize, epochs: this.run.keptEpoch || t.epochs, seed: t.seed },
       signal,
       onProgress,

@@ -301,6 +301,9 @@ async function bigDataset(browser: Browser): Promise<Record<string, unknown>> {
   }
   const from = await page.evaluate(() => performance.now());
   const ms = await runToEnd(page, 900_000);
+  // The results appearing belong to the run: their cards render (deferred) and its views are saved when idle, after
+  // the progress bar already says Finished.
+  await page.waitForTimeout(3000);
   if (TRACE_FILE) await browser.stopTracing();
   const tasks = await page.evaluate((start) => (window as unknown as { __longTasks: Array<{ start: number; duration: number }> }).__longTasks.filter((t) => t.start >= start), from);
   const trained = await page.getByRole('region', { name: 'Run panel' }).textContent();

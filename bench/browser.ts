@@ -8,8 +8,8 @@
  *   browser profile, 400 flower photos from DATASETS_DIR when present, else a built-in dataset);
  * - pipelineOverRawPredictBrowser: images/s from encoded files (decode + resize + scaling + trunk forward) ÷ raw
  *   predict on ready tensors, same worker, same backend (WASM);
- * - bigDatasetLongestTaskMs: the longest main-thread task (PerformanceObserver 'longtask') while a run trains on a
- *   generated 5,000-image dataset.
+ * - bigDatasetLongestTaskMs: the longest main-thread task (PerformanceObserver 'longtask') from pressing Run until 3 s
+ *   after a run on a generated 5,000-image dataset finished (`--trace=<file>` records a Chrome trace of it).
  * The worker-side measurements live in nodes/engine/host-browser/bench-hooks.ts.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';

@@ -205,7 +205,7 @@ function reduce(session: RunSession, event: RunEvent): RunSession {
         status: 'done',
         finishedAt: Date.now(),
         result: event.result,
-        epochs: event.result.tune ? session.epochs : event.result.epochs.length ? event.result.epochs : session.epochs,
+        epochs: event.result.tune || sameEpochs(session.epochs, event.result.epochs) || !event.result.epochs.length ? session.epochs : event.result.epochs,
         trials: event.result.tune ? event.result.tune.trials : session.trials,
         statusMessage: 'Finished',
         tensors: event.tensors ?? null,
@@ -225,6 +225,17 @@ function reduce(session: RunSession, event: RunEvent): RunSession {
         ? { ...session, search: { finished: event.progress } }
         : session;
   }
+}
+
+/** The result's epochs are the ones already streamed (keeping the array keeps the charts from redrawing). */
+function sameEpochs(streamed: EpochLog[], final: EpochLog[]): boolean {
+  return (
+    streamed.length === final.length &&
+    streamed.every((e, i) => {
+      const f = final[i];
+      return e.epoch === f.epoch && Object.is(e.loss, f.loss) && Object.is(e.accuracy, f.accuracy) && Object.is(e.valLoss, f.valLoss) && Object.is(e.valAccuracy, f.valAccuracy);
+    })
+  );
 }
 
 export const useRunStore = create<RunStoreState>((set, get) => ({

@@ -38,8 +38,8 @@ export async function probeRunCost(plan: Plan, host: EngineHost, signal?: AbortS
     const selection = await host.selectBackends(plan, { trainsConvLayers: trunk.trainsConvLayers });
     const head = buildHead(host.tf, plan.classifier.head, trunk.featureShape, numClasses, plan.train.seed);
     ctx.looseLayers.push(...head.layers, ...(head.pooling ? [head.pooling] : []));
-    const path = choosePath(trunk, plan.train, {}).path;
     const workload = { featureImages: data.train.length + data.validation.length + data.test.length, trainImages: data.train.length };
+    const path = choosePath(trunk, plan.train, {}, { rows: workload.featureImages, featureDim: head.featureDim }).path;
     // A forced backend is measured alone (a one-candidate probe); "Auto" measures every candidate.
     const candidates = selection.candidates && selection.candidates.length > 0 ? selection.candidates : [selection.train];
     const measured = await measureAutoBackends({ ctx, host, selection: { ...selection, candidates }, path, trunk, head, numClasses, workload, always: true });

@@ -28,6 +28,11 @@ function rowsBytes(r: FeatureRows): number {
   return r.features.byteLength + r.kept.length * 8;
 }
 
+/** Bytes `rows` feature rows of `featureDim` float32 values take (the same count as a stored entry's). */
+export function featureRowsBytes(rows: number, featureDim: number): number {
+  return rows * featureDim * Float32Array.BYTES_PER_ELEMENT + rows * 8;
+}
+
 export function cachedFeaturesBytes(c: CachedFeatures): number {
   return c.trainViews.reduce((n, v) => n + rowsBytes(v), 0) + rowsBytes(c.validation) + (c.test ? rowsBytes(c.test) : 0);
 }

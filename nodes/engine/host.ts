@@ -76,6 +76,10 @@ export interface RunPlanOptions {
   /** Bytes of resized training pixels kept in memory between epochs on the full path (default 256 MB); images
    * beyond it are decoded again each epoch. */
   pixelCacheBytes?: number;
+  /** Bytes of trunk features one run may hold on the cached path (default DEFAULT_FEATURE_STORE_BYTES, 512 MB); a run
+   * whose features need more (e.g. a flatten head on large feature maps) trains with full forward passes instead,
+   * and a run forced onto the cached path fails with an 'out-of-memory' RunError saying so. */
+  featureBytes?: number;
   /** Force the path ('cached' needs a fully frozen trunk); default follows `plan.train.featureCache`. Used by the
    * benchmark to time both paths on the same plan. */
   forcePath?: 'cached' | 'full';

@@ -83,16 +83,17 @@ async function train(ctx: RunContext, host: EngineHost, options: RunPlanOptions,
   ctx.setNode(headNode, 'done', `${head.pooling ? h.pooling.toUpperCase() + ' → ' : ''}${head.featureDim} features → ` +
     `${h.hiddenLayers > 0 ? `${h.hiddenLayers}×${h.hiddenUnits} ${h.activation} → ` : ''}softmax(${numClasses})`);
 
-  const choice = choosePath(trunk, plan.train, options);
   const augment = augmentIsActive(plan.dataset.augment) ? plan.dataset.augment : null;
-  // "Auto" with a choice left: measure the candidates on the trainable part (backend-probe.ts).
   const views = augment ? Math.max(1, Math.floor(augment.cachedViews || 1)) : 1;
   const workload = { featureImages: data.train.length * views + data.validation.length + data.test.length, trainImages: data.train.length };
+  const featureRows = workload.featureImages - (options.skipEvaluation ? data.test.length : 0);
+  const choice = choosePath(trunk, plan.train, options, { rows: featureRows, featureDim: head.featureDim });
+  // "Auto" with a choice left: measure the candidates on the trainable part (backend-probe.ts).
   const selection = await measureAutoBackends({ ctx, host, selection: hostSelection, path: choice.path, trunk, head, numClasses, workload });
   const { train: backend, features: featureBackendChoice, reason, adapter, wasm } = selection;
   const onWasm = backend === 'wasm' || featureBackendChoice === 'wasm';
   ctx.emit({ type: 'backend', backend, featureBackend: featureBackendChoice, reason, adapter, wasm: onWasm ? wasm : undefined });
-  const pixelBudget = options.pixelCacheBytes ?? DEFAULT_PIXEL_CACHE_BYTES;
+  const pixelBudget = options.pixelCacheBytes ?? DEFAULT_PIXEL_CACHE_BYTES; // bounded by bytes, like the features
   const pixels = new PixelStore(tf, data.source, trunk.inputSize[0], trunk.inputSize[1], pixelBudget);
   const { scale, offset } = scalingToAffine(trunk.scaling);
 
@@ -116,16 +117,7 @@ async function train(ctx: RunContext, host: EngineHost, options: RunPlanOptions,
   ctx.optimizers.push(optimizer);
   const trainStart = Date.now();
   const strategy = await choice.build({
-    ctx,
-    host,
-    options,
-    data,
-    trunk,
-    head,
-    pixels,
-    selection,
-    augment,
-    featureKey,
+    ctx, host, options, data, trunk, head, pixels, selection, augment, featureKey,
     augmentRng: createRng(hashSeed(plan.dataset.augment?.seed ?? 0, plan.train.seed, 0xa6)),
     scalePixels: (x) => tf.tidy(() => tf.add(tf.mul(x, scale), offset)),
     compile: (model) => model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] }),

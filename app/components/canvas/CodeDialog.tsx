@@ -1,7 +1,7 @@
 'use client';
 /** "View code": the runnable TensorFlow.js program the current graph compiles to (exactly what
  * `npm run pipeline -- <graph> --emit-code out.ts` writes), updated live as the graph changes. */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { planToCode } from '@/nodes/compiler';
 import { useCompiled } from './CompileContext';
 import { downloadBlob } from '@/app/lib/download';
@@ -21,15 +21,16 @@ export function CodeDialog({ open, onClose }: { open: boolean; onClose(): void }
     if (!open && d.open) d.close();
   }, [open]);
 
-  let code: string | null = null;
-  let codeError: string | null = null;
-  if (result.ok) {
+  // Generated only while the dialog is open: the editor re-renders often during a run (node chips resize), and
+  // embedding the engine's sources on each of those renders was main-thread work nobody looked at.
+  const { code, codeError } = useMemo(() => {
+    if (!open || !result.ok) return { code: null, codeError: null };
     try {
-      code = planToCode(result.plan);
+      return { code: planToCode(result.plan), codeError: null };
     } catch (e) {
-      codeError = `Code generation failed: ${(e as Error).message}`;
+      return { code: null, codeError: `Code generation failed: ${(e as Error).message}` };
     }
-  }
+  }, [open, result]);
 
   const copy = async () => {
     if (!code) return;
@@ -77,7 +78,7 @@ export function CodeDialog({ open, onClose }: { open: boolean; onClose(): void }
       <span role="status" className="sr-only">
         {copied ? 'Code copied to the clipboard' : ''}
       </span>
-      {code ? (
+      {!open ? null : code ? (
         <pre className="code-block" tabIndex={0} aria-label="Generated TensorFlow.js code">
           <code>{code}</code>
         </pre>

@@ -3,7 +3,7 @@
  * The editor shell: toolbar, palette, canvas with the run dock under it, inspector + problems on the right. The shell
  * is exactly the viewport (no document scroll); each panel scrolls inside itself.
  */
-import { useEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useRef, useState } from 'react';
 import { Background, BackgroundVariant, ControlButton, Controls, MiniMap, ReactFlow, ReactFlowProvider, type Edge, type NodeTypes } from '@xyflow/react';
 import { getNodeDefinition } from '@/nodes/registry';
 import { useGraphStore } from '@/app/state/graphStore';
@@ -32,6 +32,25 @@ import { useEditorShortcuts } from './useEditorShortcuts';
 import { useGraphLifecycle } from './useGraphLifecycle';
 
 const nodeTypes: NodeTypes = { graft: GraftNode };
+
+// The editor re-renders whenever a node's measured size changes — during a run the node chips grow and shrink — and
+// when the set of running nodes changes. The panels around the canvas depend on none of that: memoised, they
+// re-render only for their own props and stores (a whole-editor render per chip change was most of those tasks).
+const ToolbarPanel = memo(Toolbar);
+const PalettePanel = memo(Palette);
+const InspectorPanel = memo(Inspector);
+const OverviewPanel = memo(Overview);
+const Problems = memo(ProblemsPanel);
+const Lesson = memo(LessonPanel);
+const Status = memo(StatusLine);
+const Code = memo(CodeDialog);
+const Dock = memo(function Dock() {
+  return (
+    <RunDock>
+      <DockPanel />
+    </RunDock>
+  );
+});
 const SNAP: [number, number] = [16, 16];
 
 function EditorInner({ initial }: { initial?: () => import('@/nodes/core/graph').GraftGraph }) {
@@ -64,20 +83,24 @@ function EditorInner({ initial }: { initial?: () => import('@/nodes/core/graph')
   }, []);
 
   const inspected = selectedNodeIds.length === 1 ? selectedNodeIds[0] : null;
+  const openCode = useCallback(() => setCodeOpen(true), []);
+  const closeCode = useCallback(() => setCodeOpen(false), []);
+  const { importFile } = commands;
+  const importGraphFile = useCallback((f: File) => void importFile(f), [importFile]);
   const fit = fitViewOptions(minimap);
 
   return (
     <div className="app">
-      <Toolbar
+      <ToolbarPanel
         onNew={commands.onNew}
         onTemplate={commands.onTemplate}
         onOpenGraph={commands.openGraph}
-        onViewCode={() => setCodeOpen(true)}
+        onViewCode={openCode}
         onExport={commands.onExport}
-        onImportFile={(f) => void commands.importFile(f)}
+        onImportFile={importGraphFile}
       />
       <div className="workspace">
-        <Palette onAdd={commands.addAtCentre} disabled={readOnly} />
+        <PalettePanel onAdd={commands.addAtCentre} disabled={readOnly} />
         {/* The run dock sits under the canvas only, so palette and inspector keep their full height. */}
         <div className="center">
           <main
@@ -156,21 +179,19 @@ function EditorInner({ initial }: { initial?: () => import('@/nodes/core/graph')
               </div>
             )}
             {drop.dropActive && <div className="drop-hint">Drop a .graft.json file to import it</div>}
-            <StatusLine />
+            <Status />
           </main>
-          <RunDock>
-            <DockPanel />
-          </RunDock>
+          <Dock />
         </div>
         <aside className="sidebar" aria-label="Details">
           <div className="sidebar-main">
-            <LessonPanel />
-            {inspected ? <Inspector key={inspected} nodeId={inspected} /> : <Overview count={selectedNodeIds.length} />}
+            <Lesson />
+            {inspected ? <InspectorPanel key={inspected} nodeId={inspected} /> : <OverviewPanel count={selectedNodeIds.length} />}
           </div>
-          <ProblemsPanel onFocusNode={commands.focusNode} />
+          <Problems onFocusNode={commands.focusNode} />
         </aside>
       </div>
-      <CodeDialog open={codeOpen} onClose={() => setCodeOpen(false)} />
+      <Code open={codeOpen} onClose={closeCode} />
     </div>
   );
 }

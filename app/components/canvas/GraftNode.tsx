@@ -63,7 +63,7 @@ function RunBadge({ run, name, pct }: { run: NodeRunInfo; name: string; pct: num
           aria-valuemax={100}
           aria-valuenow={pct ?? undefined}
         >
-          <div className="gn-progress-bar" style={{ width: pct === null ? undefined : `${pct}%` }} />
+          <div className="gn-progress-bar" style={{ transform: pct === null ? undefined : `scaleX(${pct / 100})` }} />
         </div>
       )}
       {run.state === 'error' && run.message && <p className="gn-run-error">{run.message}</p>}

@@ -28,7 +28,9 @@ export function useFlowElements(dragSession: MutableRefObject<number>) {
   const readOnly = useGraphStore((s) => s.readOnly);
   const selectedNodeIds = useGraphStore((s) => s.selectedNodeIds);
   const selectedEdgeIds = useGraphStore((s) => s.selectedEdgeIds);
-  const nodeStates = useRunStore((s) => s.nodeStates);
+  // Only which nodes are running matters here (their incoming edges animate): a string, so node messages during a
+  // run do not rebuild every edge and re-render the whole editor.
+  const runningKey = useRunStore((s) => runningNodeIds(s.nodeStates));
   const [sizes, setSizes] = useState<Record<string, Size>>({});
   const nodeCache = useRef(new Map<string, CacheEntry>());
 
@@ -61,6 +63,7 @@ export function useFlowElements(dragSession: MutableRefObject<number>) {
 
   const rfEdges = useMemo<Edge[]>(() => {
     const selected = new Set(selectedEdgeIds);
+    const running = new Set(JSON.parse(runningKey) as string[]);
     const byId = new Map(graph.nodes.map((n) => [n.id, n]));
     return graph.edges.map((e) => {
       const port = portTypeOf(graph, e.source, e.sourceHandle, 'out');
@@ -76,13 +79,13 @@ export function useFlowElements(dragSession: MutableRefObject<number>) {
         target: e.target,
         targetHandle: e.targetHandle,
         selected: selected.has(e.id),
-        animated: nodeStates[e.target]?.state === 'running',
+        animated: running.has(e.target),
         style: { stroke: color, strokeWidth: selected.has(e.id) ? 3.5 : 2.25 },
         markerEnd: { type: MarkerType.ArrowClosed, color, width: 16, height: 16 },
         ariaLabel: `Connection from ${srcName} to ${tgtName}${port ? ` (${PORT_TYPES[port.type].label})` : ''}`,
       };
     });
-  }, [graph, selectedEdgeIds, nodeStates]);
+  }, [graph, selectedEdgeIds, runningKey]);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<GraftFlowNode>[]) => {
@@ -141,6 +144,11 @@ export function useFlowElements(dragSession: MutableRefObject<number>) {
   }, []);
 
   return { rfNodes, rfEdges, sizes, onNodesChange, onEdgesChange };
+}
+
+/** Ids of the running nodes as one JSON string (equal while the same nodes run). */
+function runningNodeIds(states: Record<string, { state: string }>): string {
+  return JSON.stringify(Object.keys(states).filter((id) => states[id].state === 'running'));
 }
 
 export function isValidConnection(c: Connection | Edge): boolean {

@@ -1,6 +1,6 @@
 'use client';
 /** Earlier runs of this graph (localStorage), comparable at a glance. */
-import { useEffect, useState } from 'react';
+import { startTransition, useEffect, useState } from 'react';
 import { useGraphStore } from '@/app/state/graphStore';
 import { usePersistenceStore } from '@/app/components/persistence/persistenceStore';
 import { useRunStore, type RunHistoryEntry } from '@/app/state/runStore';
@@ -24,7 +24,9 @@ export function HistoryTable() {
 
   useEffect(() => {
     setEntries(readHistory(key));
-    return subscribeHistory(() => setEntries(readHistory(key)));
+    // A run records its row when Run is pressed and when it ends: re-rendering the table then is not urgent, so it
+    // does not lengthen the task that starts the run or shows its results.
+    return subscribeHistory(() => startTransition(() => setEntries(readHistory(key))));
   }, [key]);
 
   if (entries.length === 0) return null;

@@ -1,12 +1,18 @@
 'use client';
-/** The run dock: progress, backend, errors, live charts, evaluation, comparison, Try it, export and history. */
-import { useEffect, useState } from 'react';
+/**
+ * The run dock: progress, backend, errors, live charts, evaluation, comparison, Try it, export and history.
+ * The session object changes with every progress event (several per second): only the progress header and the
+ * details re-render for those; the cards below are memoised on what they show, and a finished run's result cards
+ * mount in a deferred, interruptible render so results arriving do not block the canvas in one long task.
+ */
+import { memo, useDeferredValue, useEffect, useState } from 'react';
 import { sessionProgress, shownSession, useRunStore, type RunSession } from '@/app/state/runStore';
 import { useGraphStore } from '@/app/state/graphStore';
 import { useLayoutStore } from '@/app/state/layoutStore';
 import { getNodeDefinition } from '@/nodes/registry';
 import { trainerNodeId } from '@/app/lib/nodeRoles';
 import type { GraphError } from '@/nodes/core/types';
+import type { EpochLog } from '@/nodes/engine/types';
 import { LiveCharts } from './LiveCharts';
 import { EvaluationPanel } from './EvaluationPanel';
 import { ComparePanel } from './ComparePanel';
@@ -25,6 +31,22 @@ import { Explain } from './Explain';
 import { RunSummaryCard } from './RunSummaryCard';
 import { useRestoreLastResults } from './useRestoreLastResults';
 import styles from './run.module.css';
+
+// Re-rendered only when their own props or store subscriptions change, not on every progress event.
+const TrialsCard = memo(TrialsPanel);
+const ExplainCard = memo(Explain);
+const EvaluationCard = memo(EvaluationPanel);
+const SummaryCard = memo(RunSummaryCard);
+const SeeingInsideCard = memo(SeeingInside);
+const CompareCard = memo(ComparePanel);
+const DataEfficiency = memo(DataEfficiencyCard);
+const TryItCard = memo(TryIt);
+const ExportCard = memo(ExportButton);
+const WebDemoCard = memo(WebDemoButton);
+const Repeat = memo(RepeatPanel);
+const History = memo(HistoryTable);
+const SharedModel = memo(SharedModelCard);
+const Blocked = memo(BlockedList);
 
 function useNodeName(): (nodeId: string | null) => string | null {
   const graph = useGraphStore((s) => s.graph);
@@ -159,7 +181,7 @@ function ProgressHeader({ session }: { session: RunSession }) {
           aria-valuetext={valueText}
           className={`${styles.progress} ${session.status === 'error' ? styles.progressError : ''}`}
         >
-          <div className={styles.progressFill} style={{ width: `${percent}%` }} />
+          <div className={styles.progressFill} style={{ transform: `scaleX(${percent / 100})` }} />
         </div>
         <span className={styles.progressPct}>{percent}%</span>
       </div>
@@ -225,6 +247,8 @@ function DeveloperDetails({ session }: { session: RunSession }) {
   );
 }
 
+const NO_EPOCHS: EpochLog[] = [];
+
 export function RunPanel() {
   const main = useRunStore((s) => s.main);
   const scratch = useRunStore((s) => s.scratch);
@@ -234,9 +258,13 @@ export function RunPanel() {
   const collapsed = useLayoutStore((s) => s.dockCollapsed);
   const setCollapsed = useLayoutStore((s) => s.setDockCollapsed);
   const active = shownSession({ main, scratch });
-  const result = main?.result ?? null;
+  const latestResult = main?.result ?? null;
+  // The result cards (evaluation, confusion drill-down, views, comparison…) mount in a deferred render React can
+  // interrupt, after the progress bar already says "Finished". Null until that render catches up, never a stale one.
+  const deferredResult = useDeferredValue(latestResult);
+  const result = latestResult !== null && deferredResult === latestResult ? latestResult : null;
   /** A run finished in this page: its trained model is alive in the worker (not reopened from saved results). */
-  const live = main?.status === 'done' && !main.restored;
+  const live = main?.status === 'done' && !main.restored && result !== null;
   useRestoreLastResults();
 
   return (
@@ -256,8 +284,8 @@ export function RunPanel() {
       </div>
       {!collapsed && (
         <div className={styles.body}>
-          {blockedBy.length > 0 && <BlockedList errors={blockedBy} />}
-          <SharedModelCard />
+          {blockedBy.length > 0 && <Blocked errors={blockedBy} />}
+          <SharedModel />
           {active && <ProgressHeader session={active} />}
           {main?.restored && (
             <p className={`muted ${styles.restoredNote}`} role="note">
@@ -271,7 +299,7 @@ export function RunPanel() {
             <div className={styles.grid}>
               {(main.trials.length > 0 || result?.tune) && (
                 <section className={`${styles.card} ${styles.wide}`} aria-label="Hyperparameter trials">
-                  <TrialsPanel
+                  <TrialsCard
                     trials={main.trials}
                     metric={result?.tune?.metric ?? 'val_accuracy'}
                     bestTrialId={result?.tune?.bestTrialId}
@@ -284,25 +312,25 @@ export function RunPanel() {
                 <h3 className={styles.cardTitle}>
                   Training curves{active && active.kind === 'scratch' ? ' (from scratch)' : ''}
                 </h3>
-                <LiveCharts epochs={active?.epochs ?? []} />
+                <LiveCharts epochs={active?.epochs ?? NO_EPOCHS} />
               </section>
-              {result && <Explain result={result} />}
-              {result && <EvaluationPanel result={result} />}
-              {result && main.summary && <RunSummaryCard lines={main.summary} />}
-              {result && live && <SeeingInside runId={main.runId} result={result} />}
-              {live && <ComparePanel />}
-              {result && live && <DataEfficiencyCard runId={main.runId} result={result} />}
+              {result && <ExplainCard result={result} />}
+              {result && <EvaluationCard result={result} />}
+              {result && main.summary && <SummaryCard lines={main.summary} />}
+              {result && live && <SeeingInsideCard runId={main.runId} result={result} />}
+              {live && <CompareCard />}
+              {result && live && <DataEfficiency runId={main.runId} result={result} />}
               {live && (
                 <section className={styles.card} aria-label="Use the trained model">
-                  <TryIt />
-                  <ExportButton />
-                  <WebDemoButton />
+                  <TryItCard />
+                  <ExportCard />
+                  <WebDemoCard />
                 </section>
               )}
             </div>
           )}
-          {main && <RepeatPanel />}
-          <HistoryTable />
+          {main && <Repeat />}
+          <History />
         </div>
       )}
     </section>

@@ -6,7 +6,6 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { PixelStore } from '../data/pixel-store';
 import type { FeatureRows } from '../feature-store';
-import { concatFloat } from './common';
 
 export interface ExtractOptions {
   tf: typeof tfjs;
@@ -24,7 +23,10 @@ export interface ExtractOptions {
 
 export async function extractFeatures(options: ExtractOptions): Promise<FeatureRows> {
   const { tf, pixels, indices, batchSize } = options;
-  const chunks: Float32Array[] = [];
+  // One array for every row, sized at the first batch: collecting per-batch chunks and concatenating them at the end
+  // held the features twice at the peak.
+  let rows: Float32Array | null = null;
+  let rowSize = 0;
   const kept: number[] = [];
   const load = (from: number) => (from < indices.length ? pixels.batch(indices.slice(from, from + batchSize)) : null);
   let next = load(0);
@@ -37,8 +39,13 @@ export async function extractFeatures(options: ExtractOptions): Promise<FeatureR
         const raw = batch.pixels;
         const features = tf.tidy(() => options.forward(raw));
         raw.dispose();
-        chunks.push((await features.data()) as Float32Array);
+        const values = (await features.data()) as Float32Array;
         features.dispose();
+        if (!rows) {
+          rowSize = values.length / batch.kept.length;
+          rows = new Float32Array(indices.length * rowSize);
+        }
+        rows.set(values, kept.length * rowSize);
         kept.push(...batch.kept);
       }
       options.onProgress?.(Math.min(indices.length, from + batchSize));
@@ -48,5 +55,7 @@ export async function extractFeatures(options: ExtractOptions): Promise<FeatureR
     // tensor count is back to its start when the error reaches the caller).
     if (next) (await next.catch(() => null))?.pixels?.dispose();
   }
-  return { features: concatFloat(chunks), kept };
+  if (!rows) return { features: new Float32Array(0), kept };
+  // Images that could not be decoded leave rows unused at the end.
+  return { features: kept.length === indices.length ? rows : rows.slice(0, kept.length * rowSize), kept };
 }

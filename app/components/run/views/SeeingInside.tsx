@@ -10,6 +10,7 @@ import { HeatmapControls } from './HeatmapControls';
 import { FeatureMapPanel } from './FeatureMapPanel';
 import { readSavedViews, saveViews, subscribeSavedViews, type SavedViews } from './viewHistory';
 import { useViewsStore } from './viewsStore';
+import { whenIdle } from '@/app/lib/whenIdle';
 import styles from './views.module.css';
 
 export function useSavedViews(runId: string | null): SavedViews | null {
@@ -22,15 +23,20 @@ export function useSavedViews(runId: string | null): SavedViews | null {
   return views;
 }
 
-/** Save the confusion matrix + per-image predictions of a finished run (cheap; done once per run). */
+/** Save the confusion matrix + per-image predictions of a finished run, once per run. Serialising thousands of
+ * predictions into localStorage waits for an idle moment, so it is not part of the task that shows the results. */
 export function useRememberEvaluation(runId: string | null, result: RunResult | null): void {
   useEffect(() => {
     if (!runId || !result || result.evaluation.testSize === 0) return;
-    if (readSavedViews(runId)?.confusion) return;
-    const ev = result.evaluation;
-    saveViews(runId, ev.labels, {
-      confusion: { matrix: ev.confusionMatrix, predictions: ev.predictions, accuracy: ev.accuracy, testSize: ev.testSize },
-    });
+    const save = () => {
+      if (readSavedViews(runId)?.confusion) return;
+      const ev = result.evaluation;
+      saveViews(runId, ev.labels, {
+        confusion: { matrix: ev.confusionMatrix, predictions: ev.predictions, accuracy: ev.accuracy, testSize: ev.testSize },
+      });
+    };
+    // Not cancelled on unmount: a Run pressed right after this one must not lose this run's saved views.
+    whenIdle(save);
   }, [runId, result]);
 }
 

@@ -65,15 +65,30 @@ export function subscribeSavedViews(listener: () => void): () => void {
   return () => listeners.delete(listener);
 }
 
+/**
+ * What this page last read or wrote per run: a run's views (with every test image's prediction) are read back after
+ * each save by every panel showing them, and parsing + validating a 5,000-image run's predictions from localStorage
+ * each time took tens of milliseconds on the main thread. Storage written by another tab drops the copy.
+ */
+const known = new Map<string, SavedViews | null>();
+if (typeof window !== 'undefined') {
+  window.addEventListener('storage', (e) => {
+    if (e.key === null || e.key.startsWith(PREFIX)) known.clear();
+  });
+}
+
 export function readSavedViews(runId: string): SavedViews | null {
+  if (known.has(runId)) return known.get(runId)!;
+  let views: SavedViews | null;
   try {
     const raw = localStorage.getItem(PREFIX + runId);
-    if (!raw) return null;
-    const parsed = SavedViewsSchema.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : null;
+    const parsed = raw ? SavedViewsSchema.safeParse(JSON.parse(raw)) : null;
+    views = parsed?.success ? parsed.data : null;
   } catch {
-    return null;
+    views = null;
   }
+  known.set(runId, views);
+  return views;
 }
 
 const round = (v: number) => Math.round(v * 1000) / 1000;
@@ -97,7 +112,7 @@ export function saveViews(runId: string, labels: string[], patch: Partial<Omit<S
       index = [];
     }
     index = [runId, ...index.filter((id) => id !== runId)];
-    for (const old of index.slice(MAX_RUNS)) localStorage.removeItem(PREFIX + old);
+    for (const old of index.slice(MAX_RUNS)) forget(old);
     index = index.slice(0, MAX_RUNS);
     const text = JSON.stringify(next);
     for (;;) {
@@ -108,12 +123,19 @@ export function saveViews(runId: string, labels: string[], patch: Partial<Omit<S
         // Storage full: drop the oldest other run's views and retry; give up when none are left.
         const victim = index.length > 1 ? index.pop() : undefined;
         if (!victim) throw new Error('full');
-        localStorage.removeItem(PREFIX + victim);
+        forget(victim);
       }
     }
     localStorage.setItem(INDEX, JSON.stringify(index));
+    known.set(runId, next);
   } catch {
-    /* storage disabled or full: views are a convenience */
+    /* storage disabled or full: views are a convenience (what is kept is what a reload would read) */
+    known.delete(runId);
   }
   for (const l of listeners) l();
+}
+
+function forget(runId: string): void {
+  localStorage.removeItem(PREFIX + runId);
+  known.delete(runId);
 }

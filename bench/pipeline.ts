@@ -1,11 +1,12 @@
 /**
  * Loading cost in Node: images/s of the engine's feature path from encoded files (decode + resize to the model
- * input + scaling + trunk forward, `strategies/extract.ts`, next batch decoding while the current one runs) vs
- * `predict` on ready tensors of the same size, same backend (WASM), same trunk. Target ≥ 0.8. Also reports the
- * sequential order (decode everything, then forward) for comparison, and which decoder ran.
+ * input + scaling + trunk forward, `strategies/extract.ts`, the next batches decoding on decode threads while the
+ * current one runs) vs `predict` on ready tensors of the same size, same backend (WASM), same trunk. Target ≥ 0.8.
+ * Also reports the sequential order (decode everything, then forward) for comparison, and which decoder ran.
  */
 import { activateBackend, tf } from '../nodes/engine/host-node';
 import { nodeDecoderName } from '../nodes/engine/host-node/native-decode';
+import { decodeThreadsState } from '../nodes/engine/host-node/decode-threads';
 import { PixelStore } from '../nodes/engine/data/pixel-store';
 import { extractFeatures } from '../nodes/engine/strategies/extract';
 import { INFERENCE_BATCH } from '../nodes/engine/strategies/common';
@@ -71,7 +72,7 @@ export const pipelineSection: BenchSection = {
     }
     model.dispose();
     const ratio = pipeline / raw;
-    log(`  decoder: ${nodeDecoderName()}; ${indices.length} images, batches of ${INFERENCE_BATCH}, WASM`);
+    log(`  decoder: ${nodeDecoderName()}, ${decodeThreadsState()}; ${indices.length} images, batches of ${INFERENCE_BATCH}, WASM`);
     log(`  raw predict on ready tensors: ${raw.toFixed(1)} images/s`);
     log(`  from files, decode overlapping forward: ${pipeline.toFixed(1)} images/s → pipelineOverRawPredict ${ratio.toFixed(2)} (target ≥ 0.8)`);
     log(`  from files, decode first then forward: ${sequential.toFixed(1)} images/s (${(sequential / raw).toFixed(2)})`);
@@ -81,6 +82,7 @@ export const pipelineSection: BenchSection = {
       pipelineImagesPerSecond: Number(pipeline.toFixed(1)),
       rawPredictImagesPerSecond: Number(raw.toFixed(1)),
       nodeDecoder: nodeDecoderName(),
+      nodeDecodeThreads: decodeThreadsState(),
     };
   },
 };

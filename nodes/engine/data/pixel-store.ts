@@ -21,14 +21,15 @@ export class PixelStore {
     const hit = this.cache.get(index);
     if (hit) return hit;
     if (this.failed.has(index)) return null;
-    let image: DecodedImage;
+    let pixels: Uint8Array;
     try {
-      image = await this.source.load(index, Math.max(this.height, this.width));
+      pixels = this.source.loadModelInput
+        ? await this.source.loadModelInput(index, this.height, this.width)
+        : await resizeToUint8(this.tf, await this.source.load(index, Math.max(this.height, this.width)), this.height, this.width);
     } catch (error) {
       this.failed.set(index, error instanceof Error ? error.message : String(error));
       return null;
     }
-    const pixels = await resizeToUint8(this.tf, image, this.height, this.width);
     const bytes = pixels.byteLength;
     if (this.cachedBytes + bytes <= this.budgetBytes) {
       this.cache.set(index, pixels);

@@ -1,7 +1,9 @@
 /**
  * Decode workers for the browser engine: nested Web Workers that fetch, decode and stretch images to the model
  * input (`decode-worker.ts`), so the next batches advance while the engine's thread runs the forward pass (every
- * step of an async decode chain otherwise waits for that thread). One per core but one (at least 1, at most 4).
+ * step of an async decode chain otherwise waits for that thread). One per core, at most 4: they idle most of the
+ * time (a batch decodes much faster than it runs through the network), and more of them shorten the wait for the
+ * first batch, when nothing else runs.
  * When a decode worker cannot start or dies, its requests and all later ones run on the engine's thread with the
  * same code: same pixels either way.
  */
@@ -35,7 +37,7 @@ let nextId = 1;
 function start(): DecodeWorker[] {
   if (typeof Worker === 'undefined') return [];
   const cores = typeof navigator !== 'undefined' && navigator.hardwareConcurrency ? navigator.hardwareConcurrency : 2;
-  const count = Math.max(1, Math.min(MAX_WORKERS, cores - 1));
+  const count = Math.max(1, Math.min(MAX_WORKERS, cores));
   const started: DecodeWorker[] = [];
   for (let k = 0; k < count; k++) {
     let worker: Worker;

@@ -37,6 +37,14 @@ describe('extractFeatures', () => {
     const indices = Array.from({ length: 40 }, (_, i) => 39 - i); // any order, kept as given
     const batchSize = 4;
     const startedAtForward: number[] = [];
+    // The first batch is requested alone (nothing competes with it): the second starts once the first has loaded.
+    let loaded = 0;
+    let loadedWhenSecondBatchStarted = -1;
+    const load = source.load.bind(source);
+    source.load = (index, maxSide) => {
+      if (started.length === batchSize) loadedWhenSecondBatchStarted = loaded;
+      return load(index, maxSide).finally(() => loaded++);
+    };
     const rows = await extractFeatures({
       tf,
       pixels,
@@ -54,6 +62,7 @@ describe('extractFeatures', () => {
     expect(pixels.failed.get(BROKEN)).toBe('corrupt: truncated file');
     // During forward k, batches k+1 … k+ahead have been requested, and no more.
     startedAtForward.forEach((count, k) => expect(count).toBe(Math.min(indices.length, (k + 1 + ahead) * batchSize)));
+    expect(loadedWhenSecondBatchStarted).toBe(batchSize);
     expect(tf.memory().numTensors).toBe(tensorsBefore);
   });
 

@@ -39,19 +39,20 @@ export async function extractFeatures(options: ExtractOptions): Promise<FeatureR
   // Batches requested and not yet forwarded, in order; `requested` = first index not yet requested.
   const queue: Array<Promise<Batch>> = [];
   let requested = 0;
-  const fill = () => {
-    while (queue.length < ahead && requested < indices.length) {
+  const fill = (upTo: number) => {
+    while (queue.length < upTo && requested < indices.length) {
       queue.push(pixels.batch(indices.slice(requested, requested + batchSize)));
       requested += batchSize;
     }
   };
   try {
     for (let from = 0; from < indices.length; from += batchSize) {
-      fill();
+      // At the start only the batch needed now: requested alone it arrives sooner (nothing runs until it does).
+      if (queue.length === 0) fill(1);
       await options.checkCancelled();
       const batch = await queue.shift()!;
-      // Request the next batch before the forward pass blocks this thread: its decoding runs meanwhile.
-      fill();
+      // Request the next batches before the forward pass blocks this thread: their decoding runs meanwhile.
+      fill(ahead);
       if (batch.pixels) {
         const raw = batch.pixels;
         const features = tf.tidy(() => options.forward(raw));

@@ -253,10 +253,10 @@ async function pipelineVsRaw(browser: Browser): Promise<Record<string, unknown>>
   const result = (await worker.evaluate(
     (req) => (self as unknown as { graftBench: { pipelineVsRaw(r: unknown): Promise<unknown> } }).graftBench.pipelineVsRaw(req),
     { modelId: TRUNK_MODEL, datasetId, images: hasMobilenet ? 96 : 512, rounds: 2 },
-  )) as { rawImagesPerSecond: number; pipelineImagesPerSecond: number; images: number; wasm: { threads: number } };
+  )) as { rawImagesPerSecond: number; pipelineImagesPerSecond: number; images: number; wasm: { threads: number }; decodeWorkers: number };
   await context.close();
   const ratio = result.pipelineImagesPerSecond / result.rawImagesPerSecond;
-  log(`  ${result.images} images of ${datasetId}, ${TRUNK_MODEL}, WASM ${result.wasm.threads} threads: raw predict ` +
+  log(`  ${result.images} images of ${datasetId}, ${TRUNK_MODEL}, WASM ${result.wasm.threads} threads, ${result.decodeWorkers} decode workers: raw predict ` +
     `${result.rawImagesPerSecond.toFixed(1)} images/s, from files ${result.pipelineImagesPerSecond.toFixed(1)} images/s → ` +
     `pipelineOverRawPredictBrowser ${ratio.toFixed(2)} (target ≥ 0.8)`);
   return {
@@ -264,6 +264,7 @@ async function pipelineVsRaw(browser: Browser): Promise<Record<string, unknown>>
     pipelineBrowserImagesPerSecond: round(result.pipelineImagesPerSecond, 1),
     rawPredictBrowserImagesPerSecond: round(result.rawImagesPerSecond, 1),
     pipelineBrowserDataset: datasetId,
+    pipelineBrowserDecodeWorkers: result.decodeWorkers,
   };
 }
 

@@ -1,12 +1,13 @@
 /**
  * Loading cost in Node: images/s of the engine's feature path from encoded files (decode + resize to the model
- * input + scaling + trunk forward, `strategies/extract.ts`, next batch decoding while the current one runs) vs
- * `predict` on ready tensors of the same size, same backend (WASM), same trunk. Target ≥ 0.8. Also reports the
- * sequential order (decode everything, then forward) for comparison, and which decoder ran. The forward is the
- * engine's (the fused trunk, model/fused-trunk.ts); plain layer-by-layer `predict` is reported beside it.
+ * input + scaling + trunk forward, `strategies/extract.ts`, the next batches decoding on decode threads while the
+ * current one runs) vs `predict` on ready tensors of the same size, same backend (WASM), same trunk. Target ≥ 0.8.
+ * Also reports the sequential order (decode everything, then forward) for comparison, and which decoder ran. The
+ * forward is the engine's (the fused trunk, model/fused-trunk.ts); plain layer-by-layer `predict` is reported beside it.
  */
 import { activateBackend, tf } from '../nodes/engine/host-node';
 import { nodeDecoderName } from '../nodes/engine/host-node/native-decode';
+import { decodeThreadsState } from '../nodes/engine/host-node/decode-threads';
 import { PixelStore } from '../nodes/engine/data/pixel-store';
 import { extractFeatures } from '../nodes/engine/strategies/extract';
 import { buildFusedTrunk, describeFusedTrunk } from '../nodes/engine/model/fused-trunk';
@@ -79,7 +80,7 @@ export const pipelineSection: BenchSection = {
     fused.dispose();
     model.dispose();
     const ratio = pipeline / raw;
-    log(`  decoder: ${nodeDecoderName()}; ${indices.length} images, batches of ${INFERENCE_BATCH}, WASM; trunk: ${describeFusedTrunk(fused.summary)}`);
+    log(`  decoder: ${nodeDecoderName()}, ${decodeThreadsState()}; ${indices.length} images, batches of ${INFERENCE_BATCH}, WASM; trunk: ${describeFusedTrunk(fused.summary)}`);
     log(`  raw forward on ready tensors: ${raw.toFixed(1)} images/s (plain layer-by-layer predict: ${plain.toFixed(1)} images/s)`);
     log(`  from files, decode overlapping forward: ${pipeline.toFixed(1)} images/s → pipelineOverRawPredict ${ratio.toFixed(2)} (target ≥ 0.8)`);
     log(`  from files, decode first then forward: ${sequential.toFixed(1)} images/s (${(sequential / raw).toFixed(2)})`);
@@ -91,6 +92,7 @@ export const pipelineSection: BenchSection = {
       plainPredictImagesPerSecond: Number(plain.toFixed(1)),
       fusedOverPlainPredict: Number((raw / plain).toFixed(3)),
       nodeDecoder: nodeDecoderName(),
+      nodeDecodeThreads: decodeThreadsState(),
     };
   },
 };

@@ -132,6 +132,7 @@ interface ImageSource {
   items: Array<{ label: number; name: string }>;
   skipped: Array<{ name: string; reason: string }>;
   load(index: number, maxSide: number): Promise<DecodedImage>;
+  loadModelInput?(index: number, height: number, width: number): Promise<Uint8Array>;
 }
 interface AugmentPlan {
   flipHorizontal: boolean; flipVertical: boolean; rotation: number; zoom: number; translate: number;

@@ -16,8 +16,16 @@ import { isSyntheticDatasetId, syntheticImageSource } from './synthetic';
 /** Decodes one file's bytes, downscaled so the longer side is ≤ maxSide (the Node host passes a native decoder). */
 export type ImageDecoder = (bytes: Uint8Array, maxSide: number) => DecodedImage | Promise<DecodedImage>;
 
+/** Reads, decodes and stretches one file to the model input in one step (the Node host: on decode threads);
+ * must give the same bytes as `decode` followed by the engine's resize. */
+export type FileToModelInput = (file: string, height: number, width: number) => Promise<Uint8Array>;
+
 /** Open a class-folder dataset (listed by `listClassFolders`); images are decoded only when loaded. */
-export async function openFolderDataset(dir: string, decode: ImageDecoder = decodeImage): Promise<ImageSource> {
+export async function openFolderDataset(
+  dir: string,
+  decode: ImageDecoder = decodeImage,
+  toModelInput?: FileToModelInput,
+): Promise<ImageSource> {
   const root = path.resolve(dir);
   const { labels, items, skipped } = await listClassFolders(root);
   const files = items.map((item) => path.join(root, item.name));
@@ -30,6 +38,13 @@ export async function openFolderDataset(dir: string, decode: ImageDecoder = deco
       if (file === undefined) throw new RangeError(`image index ${index} out of range (0..${files.length - 1})`);
       return decode(new Uint8Array(await fs.readFile(file)), maxSide);
     },
+    ...(toModelInput && {
+      async loadModelInput(index: number, height: number, width: number): Promise<Uint8Array> {
+        const file = files[index];
+        if (file === undefined) throw new RangeError(`image index ${index} out of range (0..${files.length - 1})`);
+        return toModelInput(file, height, width);
+      },
+    }),
     async contentHash(index: number): Promise<string> {
       const file = files[index];
       if (file === undefined) throw new RangeError(`image index ${index} out of range (0..${files.length - 1})`);
@@ -68,19 +83,19 @@ export function datasetDirFor(name: string, datasetsDir: string = defaultDataset
  */
 export async function resolveDatasetId(
   id: string,
-  options: { datasetsDir?: string; decode?: ImageDecoder } = {},
+  options: { datasetsDir?: string; decode?: ImageDecoder; toModelInput?: FileToModelInput } = {},
 ): Promise<ImageSource> {
   if (id.startsWith('builtin:')) {
     if (!isSyntheticDatasetId(id)) throw new DatasetError(`Unknown built-in dataset "${id}"`);
     return syntheticImageSource(id);
   }
-  if (id.startsWith('dir:')) return openFolderDataset(datasetDirFor(id.slice(4), options.datasetsDir), options.decode);
+  if (id.startsWith('dir:')) return openFolderDataset(datasetDirFor(id.slice(4), options.datasetsDir), options.decode, options.toModelInput);
   if (id.startsWith('local:')) {
     throw new DatasetError(`"${id}" is stored in a browser and is not available here; upload or share it first`);
   }
   if (id.startsWith('shared:')) throw new DatasetError(`"${id}" must be opened through the server's dataset store`);
   if (!id.trim()) throw new DatasetError('No dataset chosen');
-  return openFolderDataset(path.resolve(id), options.decode);
+  return openFolderDataset(path.resolve(id), options.decode, options.toModelInput);
 }
 
 export interface FolderDatasetSummary {

@@ -40,28 +40,37 @@ export function downscaleToMaxSide(
   const out = new Uint8Array(target.width * target.height * 3);
   const xScale = width / target.width;
   const yScale = height / target.height;
+  // Source column range of each output column, computed once for all rows.
+  const xStart = new Int32Array(target.width);
+  const xEnd = new Int32Array(target.width);
+  for (let ox = 0; ox < target.width; ox++) {
+    const x0 = Math.floor(ox * xScale);
+    xStart[ox] = x0;
+    xEnd[ox] = Math.max(x0 + 1, Math.min(width, Math.floor((ox + 1) * xScale)));
+  }
+  const rowStride = width * channels;
+  let o = 0;
   for (let oy = 0; oy < target.height; oy++) {
     const y0 = Math.floor(oy * yScale);
     const y1 = Math.max(y0 + 1, Math.min(height, Math.floor((oy + 1) * yScale)));
     for (let ox = 0; ox < target.width; ox++) {
-      const x0 = Math.floor(ox * xScale);
-      const x1 = Math.max(x0 + 1, Math.min(width, Math.floor((ox + 1) * xScale)));
+      const x0 = xStart[ox];
+      const x1 = xEnd[ox];
       let r = 0;
       let g = 0;
       let b = 0;
       for (let y = y0; y < y1; y++) {
-        let i = (y * width + x0) * channels;
-        for (let x = x0; x < x1; x++, i += channels) {
+        const end = y * rowStride + x1 * channels;
+        for (let i = y * rowStride + x0 * channels; i < end; i += channels) {
           r += src[i];
           g += src[i + 1];
           b += src[i + 2];
         }
       }
       const n = (y1 - y0) * (x1 - x0);
-      const o = (oy * target.width + ox) * 3;
-      out[o] = Math.round(r / n);
-      out[o + 1] = Math.round(g / n);
-      out[o + 2] = Math.round(b / n);
+      out[o++] = Math.round(r / n);
+      out[o++] = Math.round(g / n);
+      out[o++] = Math.round(b / n);
     }
   }
   return { data: out, width: target.width, height: target.height };

@@ -27,6 +27,10 @@ export interface ImageSource {
   /** Decode item i, downscaled so its longer side is at most `maxSide` (keeps memory bounded). May throw for a
    * corrupt file discovered late; the engine then skips it and reports it. */
   load(index: number, maxSide: number): Promise<DecodedImage>;
+  /** Optional: item i already stretched to the model input (height×width RGB) — the same bytes as
+   * `resizeToUint8(load(i, max(height, width)), height, width)`, in one step that may run off the calling thread
+   * (the Node host reads, decodes and resizes on decode threads). Rejects like `load`. */
+  loadModelInput?(index: number, height: number, width: number): Promise<Uint8Array>;
   /** A hash of item i's encoded bytes, when the source can provide one cheaply (the persistent feature cache keys
    * on it; sources without it are cached in memory only). */
   contentHash?(index: number): Promise<string>;

@@ -14,6 +14,7 @@ import { buildFusedTrunk, describeFusedTrunk } from '../model/fused-trunk';
 import { INFERENCE_BATCH } from '../strategies/common';
 import type { WasmRuntime } from '../types';
 import { browserModelMeta, ensureSomeBackend, loadLayersModelFrom, openDatasetSource, wasmRuntime } from './host';
+import { decodeWorkerCount } from './decode-workers';
 
 const TrunkRequestSchema = z.object({ modelId: z.string(), images: z.number().int().min(1).max(4096), rounds: z.number().int().min(1).max(10) });
 const PipelineRequestSchema = TrunkRequestSchema.extend({ datasetId: z.string() });
@@ -34,6 +35,8 @@ export interface PipelineRates {
   pipelineImagesPerSecond: number;
   images: number;
   wasm: WasmRuntime;
+  /** Nested decode workers that ran (0: decoded on the engine's thread). */
+  decodeWorkers: number;
 }
 
 /** Switch to WASM once the worker's own start-up switching is over. The inspector that creates the worker
@@ -165,7 +168,7 @@ async function pipelineVsRaw(request: unknown): Promise<PipelineRates> {
       raw = Math.max(raw, await rawRate(forward, h, w, indices.length));
       pipeline = Math.max(pipeline, await pipelineRate());
     }
-    return { rawImagesPerSecond: raw, pipelineImagesPerSecond: pipeline, images: indices.length, wasm: await wasmRuntime() };
+    return { rawImagesPerSecond: raw, pipelineImagesPerSecond: pipeline, images: indices.length, wasm: await wasmRuntime(), decodeWorkers: decodeWorkerCount() };
   } finally {
     dispose();
   }

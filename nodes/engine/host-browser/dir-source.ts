@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { ImageSource } from '../host';
 import { RunError } from '../types';
 import { decodeBlob } from './decode';
+import { urlToModelInput } from './decode-workers';
 import { hashUrl } from './content-hash';
 
 const ListingSchema = z.object({
@@ -51,6 +52,8 @@ export async function openDirDataset(name: string, origin: string, nodeId: strin
       if (!response.ok) throw new Error(`could not be downloaded (HTTP ${response.status})`);
       return decodeBlob(await response.blob(), maxSide);
     },
+    // Feature extraction and training: fetched, decoded and stretched on decode workers (same pixels as load + resize).
+    loadModelInput: (index, height, width) => urlToModelInput(urls[index], height, width),
     contentHash: (index) => hashUrl(urls[index]),
   };
 }

@@ -16,6 +16,7 @@ import { resolveDatasetId } from '../../dataset/folder-node';
 import { modelJsonProblem, parseGraftJson } from '../../pretrained-model/model-files';
 import { autoCandidates, decideBackends, type BackendCapabilities } from '../backend-policy';
 import { decodeImageNative } from './native-decode';
+import { fileToModelInput } from './decode-threads';
 import { registerGradientKernels } from '../kernels/register';
 
 /** What Node offers the shared backend policy: no GPU backends (tfjs-node is not used), WASM and CPU. */
@@ -234,6 +235,7 @@ export function createNodeHost(options: NodeHostOptions = {}): EngineHost {
         return await resolveDatasetId(datasetId, {
           datasetsDir: path.resolve(options.datasetsDir ?? process.env.DATASETS_DIR ?? './datasets'),
           decode: decodeImageNative,
+          toModelInput: fileToModelInput,
         });
       } catch (error) {
         throw new RunError((error as Error).message, 'dataset');

@@ -9,7 +9,7 @@ import { PNG } from 'pngjs';
 import * as tf from '@tensorflow/tfjs';
 import { decodeImage, type ImageDecodeError } from '../../dataset/decode-node';
 import { resizeToUint8 } from '../data/pixel-store';
-import { decodeImageNative, decodeImageWithSharp, isSrgbProfile, loadSharp } from './native-decode';
+import { decodeImageNative, decodeImageWithSharp, isSrgbProfile, jpegIccProfile, loadSharp } from './native-decode';
 import type { DecodedImage } from '../host';
 
 /** RGBA "photo": a smooth two-colour gradient, a disc with a hard edge, mild seeded noise. */
@@ -125,6 +125,9 @@ describe.skipIf(!sharp)('native decoding (sharp) keeps the pure-JS pixel policy'
     expect(isSrgbProfile((await sharp!(srgbJpeg).metadata()).icc)).toBe(true);
     expect(isSrgbProfile((await sharp!(p3Jpeg).metadata()).icc)).toBe(false);
     expect(isSrgbProfile(undefined)).toBe(false);
+    // The JPEG path reads the profile itself, byte for byte what sharp reports; none in a profile-less file.
+    for (const file of [srgbJpeg, p3Jpeg]) expect(jpegIccProfile(file)).toEqual((await sharp!(file).metadata()).icc);
+    expect(jpegIccProfile(Buffer.from(jpg(40, 30, 9)))).toBeUndefined();
     // Both files hold the same picture (the P3 one in P3 numbers). Converted back to sRGB they agree; jpeg-js, which
     // ignores profiles, returns the P3 numbers, visibly different.
     const a = await decodeImageWithSharp(sharp!, new Uint8Array(srgbJpeg), 1000);

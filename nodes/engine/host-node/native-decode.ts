@@ -52,12 +52,13 @@ export async function decodeImageWithSharp(sharp: SharpModule, bytes: Uint8Array
   if (!header) throw new ImageDecodeError(SKIP_REASONS.corrupt, 'no JPEG frame header');
   try {
     const input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const meta = await sharp(input).metadata();
+    // JPEG: the profile is read here from the APP2 segments (no second native call per image); PNG: by sharp.
+    const icc = header.format === 'jpeg' ? jpegIccProfile(input) : (await sharp(input).metadata()).icc;
     let pipeline = sharp(input, { failOn: 'truncated', limitInputPixels: 64_000_000 }).rotate();
     if (header.format === 'png') pipeline = pipeline.flatten({ background: { r: 255, g: 255, b: 255 } });
     // An embedded sRGB profile changes nothing but costs a colour transform (about half the decode time); other
     // profiles (Display P3 phone photos, Adobe RGB) are converted to sRGB as browsers do.
-    pipeline = isSrgbProfile(meta.icc) ? pipeline.keepIccProfile() : pipeline.toColourspace('srgb');
+    pipeline = isSrgbProfile(icc) ? pipeline.keepIccProfile() : pipeline.toColourspace('srgb');
     const { data, info } = await pipeline.removeAlpha().raw().toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new Error(`unexpected decoded channel count ${info.channels}`);
     // The downscale is the shared JS box filter (not libvips' shrink + reduce, which differs by ~6 grey levels on
@@ -69,6 +70,31 @@ export async function decodeImageWithSharp(sharp: SharpModule, bytes: Uint8Array
     if (/pixel limit|too large/i.test(message)) throw new ImageDecodeError(SKIP_REASONS.tooLarge, message);
     throw new ImageDecodeError(SKIP_REASONS.corrupt, message);
   }
+}
+
+/** The ICC profile embedded in a JPEG (APP2 "ICC_PROFILE" segments, joined in sequence order), as sharp's
+ * `metadata().icc` reports it; undefined when there is none. Stops at the first scan (profiles precede it). */
+export function jpegIccProfile(bytes: Buffer): Buffer | undefined {
+  const chunks: Array<{ sequence: number; data: Buffer }> = [];
+  let at = 2; // after SOI
+  while (at + 4 <= bytes.length && bytes[at] === 0xff) {
+    const marker = bytes[at + 1];
+    if (marker === 0xff) {
+      at += 1; // fill byte
+      continue;
+    }
+    if (marker === 0xda || marker === 0xd9) break; // start of scan / end of image
+    const length = bytes.readUInt16BE(at + 2);
+    if (length < 2) break;
+    const body = at + 4;
+    if (marker === 0xe2 && length >= 16 && bytes.toString('latin1', body, body + 12) === 'ICC_PROFILE\0') {
+      chunks.push({ sequence: bytes[body + 12], data: bytes.subarray(body + 14, Math.min(bytes.length, at + 2 + length)) });
+    }
+    at += 2 + length;
+  }
+  if (chunks.length === 0) return undefined;
+  chunks.sort((a, b) => a.sequence - b.sequence);
+  return Buffer.concat(chunks.map((c) => c.data));
 }
 
 /** Whether an ICC profile describes sRGB (its description tag names it; e.g. "sRGB IEC61966-2.1", "sRGB built-in"). */

@@ -89,7 +89,7 @@ async function trunkImagesPerSecond(request: unknown): Promise<TrunkRate> {
   try {
     return await trunkImagesPerSecondOn(request);
   } catch (error) {
-    throw new Error(`${(error as Error).message} [backend ${tf.getBackend()}] ${(error as Error).stack?.slice(0, 600)}`);
+    throw new Error(`${(error as Error).message} [backend ${tf.getBackend()}] ${(error as Error).stack?.slice(0, 600)}`, { cause: error });
   }
 }
 

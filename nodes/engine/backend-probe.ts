@@ -32,11 +32,13 @@ export const PROBE_IMAGES = 4;
 const STOP_FACTOR = 3;
 /** Same after the one-image warm-up, which also pays one-time costs (kernel set-up, weights moved, shaders). */
 const WARM_STOP_FACTOR = 8;
-/** Other candidates are measured only when the phase, at the first candidate's speed, takes this many times what
- * measuring it cost: the probe stays a small part of the run. */
-const WORTH_FACTOR = 10;
-/** …and only when the phase lasts at least this long: a shorter phase cannot gain what measuring costs. */
-const MIN_PHASE_MS = 5000;
+export const probeLimits = {
+  /** Other candidates are measured only when the phase, at the first candidate's speed, takes this many times what
+   * measuring it cost: the probe stays a small part of the run. */
+  worthFactor: 10,
+  /** …and only when the phase lasts at least this long: a shorter phase cannot gain what measuring costs. */
+  minPhaseMs: 5000,
+};
 const TIMED_BATCHES = 2;
 
 /** Per phase: what was measured, and for how much work (a phase skipped as too short is measured again when a
@@ -229,7 +231,7 @@ async function probePhase(
   for (const backend of candidates) {
     ctx.checkCancelled();
     const phaseMs = best * phaseBatches(batch);
-    if (best < Infinity && (phaseMs < WORTH_FACTOR * (now() - probeStart) || phaseMs < MIN_PHASE_MS)) {
+    if (best < Infinity && (phaseMs < probeLimits.worthFactor * (now() - probeStart) || phaseMs < probeLimits.minPhaseMs)) {
       skipped = `this phase takes about ${formatMs(best * phaseBatches(batch))} on ${measurements[0].backend}: too short to be worth measuring ${candidates.slice(measurements.length).join(', ')}`;
       break;
     }

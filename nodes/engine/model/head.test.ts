@@ -132,6 +132,26 @@ describe('standardisation inside the trained model', () => {
     model.dispose();
   });
 
+  it('full passes measure the same statistics chunk by chunk as the cached path does from all its rows', async () => {
+    const plan = testPlan({ model: 'tiny-cnn', datasetId: 'builtin:shapes-target-large', epochs: 1 });
+    const store = new FeatureStore();
+    const cached = await trainedRun(plan, store);
+    const features = store.findByPlanKey(featureCacheKey(plan, { featureBackend: cached.result.featureBackend ?? cached.result.backend }))!;
+    expect(features.trainViews[0].kept.length).toBeGreaterThan(2 * 128); // more than two chunks of 8 batches of 16
+    let trained: TrainedModel | null = null;
+    const full = await runPlan(plan, host(), { onEvent: () => {}, forcePath: 'full', onTrainedModel: (t) => (trained = t) });
+    expect(full.path).toBe('full');
+    const model = (trained as unknown as TrainedModel).model;
+    const expected = columnStats(features.trainViews[0].features, features.featureDim);
+    const [, , mean, variance] = model.getLayer('head_standardize').getWeights().map((w) => Array.from(w.dataSync()));
+    for (let j = 0; j < features.featureDim; j++) {
+      expect(mean[j]).toBeCloseTo(expected.mean[j], 3);
+      if (expected.variance[j] > 1e-6) expect(variance[j] / expected.variance[j]).toBeCloseTo(1, 2);
+    }
+    model.dispose();
+    cached.model.dispose();
+  });
+
   it('the output layer starts at zero (every class equally likely) unless "glorot" is asked for', () => {
     const x = tf.randomNormal([4, 6], 0, 1, 'float32', 9);
     for (const outputInit of ['zeros', 'glorot'] as const) {

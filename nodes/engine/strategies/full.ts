@@ -9,6 +9,9 @@ import { INFERENCE_BATCH, oneHot, predictInBatches, type Strategy, type Strategy
 import { extractFeatures } from './extract';
 import type * as tfjs from '@tensorflow/tfjs';
 
+/** Batches of training features held at once while measuring the standardisation's statistics. */
+const STATISTICS_CHUNK_BATCHES = 8;
+
 export async function fullPasses(input: StrategyInput): Promise<Strategy> {
   const { ctx, host, data, trunk, head, pixels, selection, augment } = input;
   const { tf, plan } = ctx;
@@ -20,20 +23,24 @@ export async function fullPasses(input: StrategyInput): Promise<Strategy> {
   if (head.standardizer) {
     // The standardisation is fixed before training from the starting trunk's features of the training images (no
     // augmentation): one inference pass, like a frozen BatchNormalization's statistics.
+    // Chunk by chunk: this path also runs when the features are too big to hold (strategies/choose.ts).
     ctx.setNode(plan.nodeIds.train, 'running', 'Measuring feature statistics');
-    const rows = await extractFeatures({
-      tf,
-      pixels,
-      indices: data.train,
-      batchSize: INFERENCE_BATCH,
-      forward: (raw) => {
-        const f = trunk.trunk.predict(input.scalePixels(raw)) as tfjs.Tensor;
-        return head.pooling ? (head.pooling.apply(f) as tfjs.Tensor) : f;
-      },
-      checkCancelled: () => ctx.pollCancelled(),
-    });
     const moments = new FeatureMoments(head.featureDim);
-    moments.add(rows.features);
+    const chunk = INFERENCE_BATCH * STATISTICS_CHUNK_BATCHES;
+    for (let from = 0; from < data.train.length; from += chunk) {
+      const rows = await extractFeatures({
+        tf,
+        pixels,
+        indices: data.train.slice(from, from + chunk),
+        batchSize: INFERENCE_BATCH,
+        forward: (raw) => {
+          const f = trunk.trunk.predict(input.scalePixels(raw)) as tfjs.Tensor;
+          return head.pooling ? (head.pooling.apply(f) as tfjs.Tensor) : f;
+        },
+        checkCancelled: () => ctx.pollCancelled(),
+      });
+      moments.add(rows.features);
+    }
     setStandardization(tf, head, moments);
   }
   input.compile(model);

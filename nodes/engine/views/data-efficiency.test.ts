@@ -4,6 +4,16 @@ import { tf } from '../host-node';
 import { createRng } from '../../dataset/split';
 import { dataEfficiencyCurve, subsets } from './data-efficiency';
 
+/** Feature rows [labels.length, dim]: noise, plus 2 in the feature numbered like the class when informative; then
+ * `offset + scale × value`. */
+function classFeatures(rng: () => number, dim: number, labels: number[], informative: boolean, offset = 0, scale = 1): Float32Array {
+  const x = new Float32Array(labels.length * dim);
+  labels.forEach((l, i) => {
+    for (let d = 0; d < dim; d++) x[i * dim + d] = offset + scale * ((informative && d === l ? 2 : 0) + (rng() - 0.5) * 1.5);
+  });
+  return x;
+}
+
 describe('data-efficiency curve', () => {
   beforeAll(async () => {
     await tf.ready();
@@ -25,13 +35,7 @@ describe('data-efficiency curve', () => {
   it('informative features beat noise features, more data helps, no tensors leak', async () => {
     const rng = createRng(3);
     const dim = 8;
-    const make = (labels: number[], informative: boolean) => {
-      const x = new Float32Array(labels.length * dim);
-      labels.forEach((l, i) => {
-        for (let d = 0; d < dim; d++) x[i * dim + d] = (informative && d === l ? 2 : 0) + (rng() - 0.5) * 1.5;
-      });
-      return x;
-    };
+    const make = (labels: number[], informative: boolean) => classFeatures(rng, dim, labels, informative);
     const trainLabels = Array.from({ length: 120 }, (_, i) => i % 3);
     const testLabels = Array.from({ length: 60 }, (_, i) => i % 3);
     const before = tf.memory().numTensors;
@@ -57,13 +61,7 @@ describe('data-efficiency curve', () => {
     const rng = createRng(5);
     const dim = 6;
     // Informative features offset by 1000 and scaled by 50: hopeless for Adam at this learning rate unstandardised.
-    const make = (labels: number[], informative: boolean) => {
-      const x = new Float32Array(labels.length * dim);
-      labels.forEach((l, i) => {
-        for (let d = 0; d < dim; d++) x[i * dim + d] = 1000 + 50 * ((informative && d === l ? 2 : 0) + (rng() - 0.5) * 1.5);
-      });
-      return x;
-    };
+    const make = (labels: number[], informative: boolean) => classFeatures(rng, dim, labels, informative, 1000, 50);
     const trainLabels = Array.from({ length: 90 }, (_, i) => i % 3);
     const testLabels = Array.from({ length: 60 }, (_, i) => i % 3);
     const input = {

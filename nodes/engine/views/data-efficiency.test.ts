@@ -4,14 +4,27 @@ import { tf } from '../host-node';
 import { createRng } from '../../dataset/split';
 import { dataEfficiencyCurve, subsets } from './data-efficiency';
 
-/** Feature rows [labels.length, dim]: noise, plus 2 in the feature numbered like the class when informative; then
- * `offset + scale × value`. */
-function classFeatures(rng: () => number, dim: number, labels: number[], informative: boolean, offset = 0, scale = 1): Float32Array {
-  const x = new Float32Array(labels.length * dim);
-  labels.forEach((l, i) => {
-    for (let d = 0; d < dim; d++) x[i * dim + d] = offset + scale * ((informative && d === l ? 2 : 0) + (rng() - 0.5) * 1.5);
-  });
-  return x;
+/** Three classes of feature rows: "pretrained" ones carry 2 in the feature numbered like the class, "random" ones
+ * only noise; each value is then `offset + scale × value`. 60 test rows. */
+function curveData(seed: number, dim: number, trainCount: number, offset = 0, scale = 1) {
+  const rng = createRng(seed);
+  const make = (labels: number[], informative: boolean) => {
+    const x = new Float32Array(labels.length * dim);
+    labels.forEach((l, i) => {
+      for (let d = 0; d < dim; d++) x[i * dim + d] = offset + scale * ((informative && d === l ? 2 : 0) + (rng() - 0.5) * 1.5);
+    });
+    return x;
+  };
+  const trainLabels = Array.from({ length: trainCount }, (_, i) => i % 3);
+  const testLabels = Array.from({ length: 60 }, (_, i) => i % 3);
+  return {
+    pretrained: { train: make(trainLabels, true), test: make(testLabels, true) },
+    random: { train: make(trainLabels, false), test: make(testLabels, false) },
+    dim,
+    trainLabels,
+    testLabels,
+    numClasses: 3,
+  };
 }
 
 describe('data-efficiency curve', () => {
@@ -33,19 +46,9 @@ describe('data-efficiency curve', () => {
   });
 
   it('informative features beat noise features, more data helps, no tensors leak', async () => {
-    const rng = createRng(3);
-    const dim = 8;
-    const make = (labels: number[], informative: boolean) => classFeatures(rng, dim, labels, informative);
-    const trainLabels = Array.from({ length: 120 }, (_, i) => i % 3);
-    const testLabels = Array.from({ length: 60 }, (_, i) => i % 3);
     const before = tf.memory().numTensors;
     const points = await dataEfficiencyCurve(tf, {
-      pretrained: { train: make(trainLabels, true), test: make(testLabels, true) },
-      random: { train: make(trainLabels, false), test: make(testLabels, false) },
-      dim,
-      trainLabels,
-      testLabels,
-      numClasses: 3,
+      ...curveData(3, 8, 120),
       head: { hiddenLayers: 1, hiddenUnits: 16, activation: 'relu', dropout: 0.1 },
       training: { learningRate: 0.01, batchSize: 16, epochs: 15, seed: 1 },
     });
@@ -58,19 +61,9 @@ describe('data-efficiency curve', () => {
   }, 120_000);
 
   it('with standardisation (each head on its own subset\'s statistics) learns from features far off scale', async () => {
-    const rng = createRng(5);
-    const dim = 6;
-    // Informative features offset by 1000 and scaled by 50: hopeless for Adam at this learning rate unstandardised.
-    const make = (labels: number[], informative: boolean) => classFeatures(rng, dim, labels, informative, 1000, 50);
-    const trainLabels = Array.from({ length: 90 }, (_, i) => i % 3);
-    const testLabels = Array.from({ length: 60 }, (_, i) => i % 3);
     const input = {
-      pretrained: { train: make(trainLabels, true), test: make(testLabels, true) },
-      random: { train: make(trainLabels, false), test: make(testLabels, false) },
-      dim,
-      trainLabels,
-      testLabels,
-      numClasses: 3,
+      // Informative features offset by 1000 and scaled by 50: hopeless for Adam at this learning rate unstandardised.
+      ...curveData(5, 6, 90, 1000, 50),
       training: { learningRate: 0.01, batchSize: 16, epochs: 10, seed: 1 },
       sizes: [10],
     };

@@ -29,26 +29,25 @@ export async function openFolderDataset(
   const root = path.resolve(dir);
   const { labels, items, skipped } = await listClassFolders(root);
   const files = items.map((item) => path.join(root, item.name));
+  const fileAt = (index: number): string => {
+    const file = files[index];
+    if (file === undefined) throw new RangeError(`image index ${index} out of range (0..${files.length - 1})`);
+    return file;
+  };
   return {
     labels,
     items,
     skipped,
     async load(index: number, maxSide: number): Promise<DecodedImage> {
-      const file = files[index];
-      if (file === undefined) throw new RangeError(`image index ${index} out of range (0..${files.length - 1})`);
-      return decode(new Uint8Array(await fs.readFile(file)), maxSide);
+      return decode(new Uint8Array(await fs.readFile(fileAt(index))), maxSide);
     },
     ...(toModelInput && {
       async loadModelInput(index: number, height: number, width: number): Promise<Uint8Array> {
-        const file = files[index];
-        if (file === undefined) throw new RangeError(`image index ${index} out of range (0..${files.length - 1})`);
-        return toModelInput(file, height, width);
+        return toModelInput(fileAt(index), height, width);
       },
     }),
     async contentHash(index: number): Promise<string> {
-      const file = files[index];
-      if (file === undefined) throw new RangeError(`image index ${index} out of range (0..${files.length - 1})`);
-      return createHash('sha256').update(await fs.readFile(file)).digest('hex');
+      return createHash('sha256').update(await fs.readFile(fileAt(index))).digest('hex');
     },
   };
 }

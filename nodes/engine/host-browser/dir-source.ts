@@ -6,8 +6,8 @@
 import { z } from 'zod';
 import type { ImageSource } from '../host';
 import { RunError } from '../types';
-import { decodeBlob } from './decode';
 import { urlToModelInput } from './decode-workers';
+import { fetchDecoded } from './model-input';
 import { hashUrl } from './content-hash';
 
 const ListingSchema = z.object({
@@ -47,11 +47,7 @@ export async function openDirDataset(name: string, origin: string, nodeId: strin
     labels,
     items,
     skipped: listing.skipped,
-    async load(index, maxSide) {
-      const response = await fetch(urls[index]);
-      if (!response.ok) throw new Error(`could not be downloaded (HTTP ${response.status})`);
-      return decodeBlob(await response.blob(), maxSide);
-    },
+    load: (index, maxSide) => fetchDecoded(urls[index], maxSide),
     // Feature extraction and training: fetched, decoded and stretched on decode workers (same pixels as load + resize).
     loadModelInput: (index, height, width) => urlToModelInput(urls[index], height, width),
     contentHash: (index) => hashUrl(urls[index]),

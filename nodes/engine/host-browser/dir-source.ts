@@ -44,7 +44,10 @@ export async function openDirDataset(name: string, origin: string, nodeId: strin
       hashes.push(listed?.[k]);
       // `file` may be nested ('sub/x.jpg'): encode each path segment.
       const filePath = file.split('/').map(encodeURIComponent).join('/');
-      urls.push(`${origin}/api/datasets/${encodeURIComponent(name)}/${encodeURIComponent(c.name)}/${filePath}`);
+      // With its hash in the address, a changed file is a new URL: the HTTP cache (images are cacheable for an hour)
+      // can never hand the decoder the old bytes of an image whose new hash keys the features.
+      const version = listed ? `?v=${listed[k]}` : '';
+      urls.push(`${origin}/api/datasets/${encodeURIComponent(name)}/${encodeURIComponent(c.name)}/${filePath}${version}`);
     }
   });
   return {

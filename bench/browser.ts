@@ -5,7 +5,8 @@
  * - wasmThreadsSpeedup: trunk images/s on WASM in the engine worker, cross-origin isolated page (threads) vs the same
  *   page served without COOP/COEP (single-threaded fallback), interleaved, best of each;
  * - rerunOverFirstRun: wall time of a second Run after changing only the learning rate ÷ the first Run (fresh
- *   browser profile, 400 flower photos from DATASETS_DIR when present, else a built-in dataset);
+ *   browser profile, 400 flower photos from DATASETS_DIR when present, else a built-in dataset; `--trace=<file>`
+ *   records a Chrome trace of the second Run);
  * - pipelineOverRawPredictBrowser: images/s from encoded files (decode + resize + scaling + trunk forward) ÷ raw
  *   predict on ready tensors, same worker, same backend (WASM);
  * - bigDatasetLongestTaskMs: the longest main-thread task (PerformanceObserver 'longtask') from pressing Run until 3 s
@@ -38,8 +39,10 @@ const WORK = path.join(os.tmpdir(), 'graft-bench-browser');
 const GENERATED = path.join(WORK, 'datasets');
 const BIG_NAME = 'graft-bench-5000';
 const BIG_COUNT = 5000;
-/** `--trace=<file>`: record a Chrome trace (timeline + JS samples) of the 5,000-image run, to see what the long tasks are. */
+/** `--trace=<file>`: record a Chrome trace (timeline + JS samples) of the measured run — the 5,000-image run (what
+ * the long tasks are), or the second Run of the re-run section (where its seconds go, page and workers). */
 const TRACE_FILE = args.find((a) => a.startsWith('--trace='))?.slice('--trace='.length);
+const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'disabled-by-default-v8.cpu_profiler', 'blink.user_timing'];
 
 const log = (line: string) => (JSON_OUT ? process.stderr.write(`${line}\n`) : console.log(line));
 const round = (n: number, digits = 3) => Number(n.toFixed(digits));
@@ -283,7 +286,9 @@ async function rerun(browser: Browser): Promise<Record<string, unknown>> {
   await lr.fill('0.003');
   await lr.press('Enter');
   await page.getByRole('main', { name: 'Graph canvas' }).getByRole('group', { name: 'Train node', exact: true }).filter({ hasText: 'Learning rate 0.003' }).waitFor();
+  if (TRACE_FILE) await browser.startTracing(page, { path: TRACE_FILE, categories: TRACE_CATEGORIES });
   const second = await runToEnd(page, 600_000);
+  if (TRACE_FILE) await browser.stopTracing();
   const reused = await page.getByRole('region', { name: 'Run panel' }).getByTestId('features-reused').count();
   await context.close();
   const ratio = second / first;
@@ -312,10 +317,7 @@ async function bigDataset(browser: Browser): Promise<Record<string, unknown>> {
   await importGraph(page, graphWith('Bench 5000 images', `dir:${BIG_NAME}`, 'graft-shapes-cnn', { backend: 'wasm', epochs: 3 }));
   await page.waitForTimeout(1000); // let the import settle: only the run is measured
   if (TRACE_FILE) {
-    await browser.startTracing(page, {
-      path: TRACE_FILE,
-      categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'disabled-by-default-v8.cpu_profiler', 'blink.user_timing'],
-    });
+    await browser.startTracing(page, { path: TRACE_FILE, categories: TRACE_CATEGORIES });
   }
   const from = await page.evaluate(() => performance.now());
   const ms = await runToEnd(page, 900_000);

@@ -5,7 +5,13 @@
  * (≥ 2 threads when the machine has ≥ 2 cores), shown in the run panel.
  */
 import { test, expect, type Page } from '@playwright/test';
-import { inspector, node, openEditor, selectNode, serveWithoutIsolation } from './helpers';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { inspector, message, node, openEditor, selectNode, serveWithoutIsolation } from './helpers';
+import { E2E_DATASETS_DIR } from '../playwright.config';
+import { writeShapesFolder } from '../nodes/engine/test-datasets';
+import { minimalTemplate } from '../nodes/templates';
 
 const panel = (page: Page) => page.getByRole('region', { name: 'Run panel' });
 const progress = (page: Page) => panel(page).getByRole('progressbar', { name: 'Training progress' });
@@ -56,6 +62,51 @@ test('a second Run after changing only the learning rate reuses the features; cl
   await panel(page).getByRole('button', { name: 'Clear feature cache' }).click();
   await runToEnd(page);
   await expect(panel(page).getByTestId('features-reused')).toHaveCount(0);
+});
+
+test('a dir: dataset is keyed by the server\'s content hashes: reused on the second Run, extracted again after an image changed', async ({ page }) => {
+  test.setTimeout(60_000);
+  const name = 'e2e-feature-hashes';
+  const dir = path.join(E2E_DATASETS_DIR, name);
+  fs.rmSync(dir, { recursive: true, force: true });
+  await writeShapesFolder(dir, { perClass: 8 });
+  const graph = minimalTemplate();
+  graph.name = 'Feature hashes';
+  graph.nodes = graph.nodes.map((n) => {
+    if (n.type === 'dataset') return { ...n, params: { ...n.params, datasetId: `dir:${name}` } };
+    if (n.type === 'train') return { ...n, params: { ...n.params, epochs: 2, backend: 'wasm' } };
+    return n;
+  });
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'graft-e2e-hashes-')), 'hashes.graft.json');
+  fs.writeFileSync(file, JSON.stringify(graph));
+  await openEditor(page);
+  await page.getByLabel('Import graph file').setInputFiles(file);
+  await expect(message(page, /Imported “Feature hashes”/)).toBeVisible();
+  const listing = (await (await page.request.get(`/api/datasets/${name}?hashes=1`)).json()) as { classes: Array<{ hashes: string[] }> };
+  expect(listing.classes[0].hashes[0]).toMatch(/^[0-9a-f]{64}$/);
+
+  await runToEnd(page);
+  await expect(panel(page).getByTestId('features-reused')).toHaveCount(0);
+  await selectNode(page, 'Train');
+  await inspector(page, 'Train').getByRole('spinbutton', { name: 'Learning rate' }).fill('0.003');
+  await inspector(page, 'Train').getByRole('spinbutton', { name: 'Learning rate' }).press('Enter');
+  await expect(node(page, 'Train')).toContainText('Learning rate 0.003');
+  await runToEnd(page);
+  await expect(panel(page).getByTestId('features-reused')).toHaveText('features reused from cache');
+
+  // One image's pixels change in place (same folder, same file name): its hash changes, so nothing stale is reused.
+  const first = path.join(dir, fs.readdirSync(dir).sort()[0]);
+  const [a, b] = fs.readdirSync(first).sort();
+  fs.copyFileSync(path.join(first, b), path.join(first, a));
+  // The changed image is fetched under its new hash: the HTTP cache cannot hand the decoder its old bytes.
+  const relisted = (await (await page.request.get(`/api/datasets/${name}?hashes=1`)).json()) as { classes: Array<{ hashes: string[] }> };
+  const changedHash = relisted.classes[0].hashes[0];
+  expect(changedHash).not.toBe(listing.classes[0].hashes[0]);
+  const fetchedNew = page.waitForRequest((request) => request.url().endsWith(`/${a}?v=${changedHash}`), { timeout: 30_000 });
+  await runToEnd(page);
+  await expect(panel(page).getByTestId('features-reused')).toHaveCount(0);
+  await fetchedNew;
+  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 test('served without cross-origin isolation, WASM falls back to one thread and the run panel says why', async ({ page }) => {

@@ -8,6 +8,7 @@ import type { RunPlanOptions } from './host';
 import { RunError, type NodeRunState, type RunEvent } from './types';
 import { disposeLayerWeights } from './model/dispose';
 import { disposeOptimizer } from './rules/optimizer';
+import { yieldToEventLoop } from './yield-task';
 
 export type TF = typeof tfjs;
 
@@ -94,7 +95,7 @@ export class RunContext {
    */
   async pollCancelled(): Promise<void> {
     if (Date.now() - this.lastYield >= 50) {
-      await new Promise<void>((resolve) => setTimeout(resolve, 0));
+      await yieldToEventLoop();
       this.lastYield = Date.now();
     }
     this.checkCancelled();

@@ -3,6 +3,7 @@
  * host list exactly the same files for the same folder — nested folders, extension-less images, non-images with an
  * image extension and notes included — and the image route serves every listed file.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -50,6 +51,29 @@ describe('class-folder datasets: one rule for server, browser and CLI', () => {
     expect(listing!.classes.map((c) => c.name)).toEqual(node.labels);
     expect(listing!.skipped).toEqual(node.skipped);
     expect(listing!.skipped.map((s) => s.name)).toEqual(expect.arrayContaining(['cat/fake.jpg', 'empty/notes.txt', 'empty/', 'stray.png']));
+  });
+
+  it('lists each file\'s SHA-256 on request, and a new hash as soon as a file\'s bytes change (no stale features)', async () => {
+    const file = path.join(root, 'pets', 'cat', 'a.png');
+    const mtime = new Date(Date.now() - 60_000);
+    fs.utimesSync(file, mtime, mtime); // a whole millisecond, so it can be restored exactly below
+    const sha = (rel: string) => createHash('sha256').update(fs.readFileSync(path.join(root, 'pets', rel))).digest('hex');
+    expect((await readDirDataset('pets'))!.classes[0].hashes).toBeUndefined(); // only when asked for
+    const get = () => GET(new Request('http://x/api/datasets/pets?hashes=1'), { params: Promise.resolve({ path: ['pets'] }) });
+    const listed = (await (await get()).json()) as { classes: Array<{ name: string; files: string[]; hashes: string[] }> };
+    for (const c of listed.classes) expect(c.hashes).toEqual(c.files.map((f) => sha(`${c.name}/${f}`)));
+    const before = listed.classes[0].hashes[0];
+
+    // Same size, same modification time (as `cp -p` or rsync leave it), other pixels: still a new hash.
+    const { size, mtimeMs } = fs.statSync(file);
+    const changed = new Uint8Array(fs.readFileSync(file));
+    changed[Math.floor(size / 2)] ^= 0xff;
+    fs.writeFileSync(file, changed);
+    fs.utimesSync(file, mtime, mtime);
+    expect(fs.statSync(file).mtimeMs).toBe(mtimeMs);
+    const after = (await readDirDataset('pets', { hashes: true }))!.classes[0].hashes![0];
+    expect(after).not.toBe(before);
+    expect(after).toBe(sha('cat/a.png'));
   });
 
   it('serves nested and extension-less images with their real type, and refuses non-images', async () => {

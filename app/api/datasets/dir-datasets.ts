@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { isSafeSegment, resolveInside } from './fs-safe';
 import { listClassFolders, type ClassFolderListing } from '@/nodes/dataset/folder-node';
+import { fileContentHashes } from './content-hashes';
 
 export function datasetsRoots(): string[] {
   const roots = (process.env.DATASETS_DIR || './datasets').split(path.delimiter).filter(Boolean);
@@ -27,8 +28,9 @@ export interface DirDatasetListing {
   id: string;
   name: string;
   title: string;
-  /** Per class, its files as paths inside the class folder ('/'-separated; nested folders belong to the class). */
-  classes: Array<{ name: string; files: string[] }>;
+  /** Per class, its files as paths inside the class folder ('/'-separated; nested folders belong to the class) and,
+   * when asked for (`hashes`), the SHA-256 of each file's bytes in the same order (content-hashes.ts). */
+  classes: Array<{ name: string; files: string[]; hashes?: string[] }>;
   /** Files that are not usable images, with the reason (shown to the user, never silently dropped). */
   skipped: Array<{ name: string; reason: string }>;
 }
@@ -76,7 +78,7 @@ async function servableOnly(name: string, listing: ClassFolderListing): Promise<
  * decided by the one class-folder rule (`listClassFolders`, nodes/dataset/folder-node.ts) that the CLI and the Node
  * host use too, so `dir:<name>` means the same images everywhere.
  */
-export async function readDirDataset(name: string): Promise<DirDatasetListing | null> {
+export async function readDirDataset(name: string, options: { hashes?: boolean } = {}): Promise<DirDatasetListing | null> {
   const dir = await resolveDatasetPath([name]);
   if (!dir) return null;
   let listing: ClassFolderListing;
@@ -95,6 +97,12 @@ export async function readDirDataset(name: string): Promise<DirDatasetListing | 
   if (listing.labels.length === 0) return null;
   const classes: DirDatasetListing['classes'] = listing.labels.map((label) => ({ name: label, files: [] }));
   for (const item of listing.items) classes[item.label].files.push(item.name.slice(listing.labels[item.label].length + 1));
+  if (options.hashes) {
+    const hashes = await fileContentHashes(listing.items.map((item) => path.join(dir, ...item.name.split('/')))).catch(() => null);
+    if (!hashes) return null; // a file vanished while listing: like a folder that cannot be read
+    classes.forEach((c) => (c.hashes = []));
+    listing.items.forEach((item, i) => classes[item.label].hashes!.push(hashes[i]));
+  }
   return { id: `dir:${name}`, name, title: titleFromName(name), classes, skipped: listing.skipped };
 }
 

@@ -13,14 +13,14 @@ import { hashUrl } from './content-hash';
 const ListingSchema = z.object({
   id: z.string(),
   name: z.string(),
-  classes: z.array(z.object({ name: z.string(), files: z.array(z.string()) })),
+  classes: z.array(z.object({ name: z.string(), files: z.array(z.string()), hashes: z.array(z.string().regex(/^[0-9a-f]{64}$/)).optional() })),
   skipped: z.array(z.object({ name: z.string(), reason: z.string() })),
 });
 
 export async function openDirDataset(name: string, origin: string, nodeId: string | null = null): Promise<ImageSource> {
   let res: Response;
   try {
-    res = await fetch(`${origin}/api/datasets/${encodeURIComponent(name)}`);
+    res = await fetch(`${origin}/api/datasets/${encodeURIComponent(name)}?hashes=1`);
   } catch (e) {
     throw new RunError(`Could not reach the dataset service (${(e as Error).message}).`, 'dataset', nodeId);
   }
@@ -35,12 +35,19 @@ export async function openDirDataset(name: string, origin: string, nodeId: strin
   const labels = listing.classes.map((c) => c.name);
   const items: ImageSource['items'] = [];
   const urls: string[] = [];
+  /** The server's SHA-256 of each file (same bytes it serves, rehashed when a file changes); else fetched and hashed. */
+  const hashes: Array<string | undefined> = [];
   listing.classes.forEach((c, label) => {
-    for (const file of c.files) {
+    const listed = c.hashes?.length === c.files.length ? c.hashes : undefined;
+    for (const [k, file] of c.files.entries()) {
       items.push({ label, name: `${c.name}/${file}` });
+      hashes.push(listed?.[k]);
       // `file` may be nested ('sub/x.jpg'): encode each path segment.
       const filePath = file.split('/').map(encodeURIComponent).join('/');
-      urls.push(`${origin}/api/datasets/${encodeURIComponent(name)}/${encodeURIComponent(c.name)}/${filePath}`);
+      // With its hash in the address, a changed file is a new URL: the HTTP cache (images are cacheable for an hour)
+      // can never hand the decoder the old bytes of an image whose new hash keys the features.
+      const version = listed ? `?v=${listed[k]}` : '';
+      urls.push(`${origin}/api/datasets/${encodeURIComponent(name)}/${encodeURIComponent(c.name)}/${filePath}${version}`);
     }
   });
   return {
@@ -50,6 +57,9 @@ export async function openDirDataset(name: string, origin: string, nodeId: strin
     load: (index, maxSide) => fetchDecoded(urls[index], maxSide),
     // Feature extraction and training: fetched, decoded and stretched on decode workers (same pixels as load + resize).
     loadModelInput: (index, height, width) => urlToModelInput(urls[index], height, width),
-    contentHash: (index) => hashUrl(urls[index]),
+    contentHash: (index) => {
+      const listed = hashes[index];
+      return listed !== undefined ? Promise.resolve(listed) : hashUrl(urls[index]);
+    },
   };
 }

@@ -1,5 +1,6 @@
 /**
- * GET /api/datasets/<name>                 → full listing of a DATASETS_DIR class-folder dataset (files + skipped)
+ * GET /api/datasets/<name>                 → full listing of a DATASETS_DIR class-folder dataset (files + skipped;
+ *                                            `?hashes=1` adds each file's SHA-256)
  * GET /api/datasets/<name>/<class>/<path…> → one image file (nested folders belong to their class)
  * Path segments are validated and resolved inside DATASETS_DIR only (no traversal, no symlink escape).
  */
@@ -10,10 +11,13 @@ import { sniffImageFormat } from '@/nodes/dataset/validate-image';
 
 export const dynamic = 'force-dynamic';
 
-export async function GET(_req: Request, ctx: { params: Promise<{ path: string[] }> }): Promise<Response> {
+export async function GET(req: Request, ctx: { params: Promise<{ path: string[] }> }): Promise<Response> {
   const segments = (await ctx.params).path.map(safeDecode);
   if (segments.length === 1) {
-    const listing = await readDirDataset(segments[0]);
+    // `?hashes=1`: with each file's SHA-256 (the engine's feature cache key), so the browser need not download every
+    // image again to hash it on every Run.
+    const hashes = new URL(req.url).searchParams.get('hashes') === '1';
+    const listing = await readDirDataset(segments[0], { hashes });
     if (!listing) return jsonError(404, `No class-folder dataset named "${segments[0]}" in the datasets folder.`);
     return Response.json(listing, { headers: { 'Cache-Control': 'no-store' } });
   }

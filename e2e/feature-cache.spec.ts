@@ -52,12 +52,7 @@ test('a second Run after changing only the learning rate reuses the features; cl
   await runToEnd(page);
   await expect(panel(page).getByText('features reused from cache')).toHaveCount(0);
 
-  await selectNode(page, 'Train');
-  await inspector(page, 'Train').getByRole('spinbutton', { name: 'Learning rate' }).fill('0.003');
-  await inspector(page, 'Train').getByRole('spinbutton', { name: 'Learning rate' }).press('Enter');
-  await expect(node(page, 'Train')).toContainText('Learning rate 0.003');
-  await runToEnd(page);
-  await expect(panel(page).getByTestId('features-reused')).toHaveText('features reused from cache');
+  await rerunWithNewLearningRate(page);
 
   await panel(page).getByRole('button', { name: 'Clear feature cache' }).click();
   await runToEnd(page);
@@ -87,12 +82,7 @@ test('a dir: dataset is keyed by the server\'s content hashes: reused on the sec
 
   await runToEnd(page);
   await expect(panel(page).getByTestId('features-reused')).toHaveCount(0);
-  await selectNode(page, 'Train');
-  await inspector(page, 'Train').getByRole('spinbutton', { name: 'Learning rate' }).fill('0.003');
-  await inspector(page, 'Train').getByRole('spinbutton', { name: 'Learning rate' }).press('Enter');
-  await expect(node(page, 'Train')).toContainText('Learning rate 0.003');
-  await runToEnd(page);
-  await expect(panel(page).getByTestId('features-reused')).toHaveText('features reused from cache');
+  await rerunWithNewLearningRate(page);
 
   // One image's pixels change in place (same folder, same file name): its hash changes, so nothing stale is reused.
   const first = path.join(dir, fs.readdirSync(dir).sort()[0]);
@@ -124,3 +114,13 @@ test('served without cross-origin isolation, WASM falls back to one thread and t
   await runToEnd(page);
   await expect(panel(page).getByTestId('wasm-threads')).toHaveText('WASM · single-threaded (the page is not cross-origin isolated, so WebAssembly threads are unavailable)');
 });
+
+/** Change only the learning rate and Run again: the trunk features must come from the cache. */
+async function rerunWithNewLearningRate(page: Page): Promise<void> {
+  await selectNode(page, 'Train');
+  await inspector(page, 'Train').getByRole('spinbutton', { name: 'Learning rate' }).fill('0.003');
+  await inspector(page, 'Train').getByRole('spinbutton', { name: 'Learning rate' }).press('Enter');
+  await expect(node(page, 'Train')).toContainText('Learning rate 0.003');
+  await runToEnd(page);
+  await expect(panel(page).getByTestId('features-reused')).toHaveText('features reused from cache');
+}

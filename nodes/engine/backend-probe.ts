@@ -34,7 +34,7 @@ const STOP_FACTOR = 3;
 const WARM_STOP_FACTOR = 8;
 export const probeLimits = {
   /** Other candidates are measured only when the phase, at the first candidate's speed, takes this many times what
-   * measuring it cost: the probe stays a small part of the run. */
+   * measuring costs (so far, plus the next candidate's cheapest measurement): the probe stays a small part of the run. */
   worthFactor: 10,
   /** …and only when the phase lasts at least this long: a shorter phase cannot gain what measuring costs. */
   minPhaseMs: 5000,
@@ -231,7 +231,9 @@ async function probePhase(
   for (const backend of candidates) {
     ctx.checkCancelled();
     const phaseMs = best * phaseBatches(batch);
-    if (best < Infinity && (phaseMs < probeLimits.worthFactor * (now() - probeStart) || phaseMs < probeLimits.minPhaseMs)) {
+    // What measuring the next candidate costs at the very least: its bounded one-image warm-up (below).
+    const nextCostMs = best < Infinity && work.bounded ? (WARM_STOP_FACTOR * best) / batch : 0;
+    if (best < Infinity && (phaseMs < probeLimits.worthFactor * (now() - probeStart + nextCostMs) || phaseMs < probeLimits.minPhaseMs)) {
       skipped = `this phase takes about ${formatMs(best * phaseBatches(batch))} on ${measurements[0].backend}: too short to be worth measuring ${candidates.slice(measurements.length).join(', ')}`;
       break;
     }

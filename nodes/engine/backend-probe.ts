@@ -18,7 +18,7 @@ import type { BackendSelection, EngineHost } from './host';
 import type { BackendName, BackendProbe } from './types';
 import type { RunContext, TF } from './context';
 import type { PreparedTrunk } from './model/trunk';
-import type { Head } from './model/head';
+import { poolFeatures, type Head } from './model/head';
 import { INFERENCE_BATCH } from './strategies/common';
 import { buildFusedTrunk, type FusedTrunk } from './model/fused-trunk';
 
@@ -179,13 +179,11 @@ function phaseWork(tf: TF, phase: Phase, trunk: PreparedTrunk, head: Head, numCl
       if (fused) {
         const forward = fused;
         done = tf.tidy(() => {
-          const f = forward.predict(x);
-          return head.pooling ? (head.pooling.apply(f) as tfjs.Tensor) : f;
+          return poolFeatures(head, forward.predict(x));
         });
       } else {
         const { value, grads } = tf.variableGrads(() => tf.tidy(() => {
-          let features = phase === 'full' ? (trunk.trunk.apply(x, { training: false }) as tfjs.Tensor) : x;
-          if (phase === 'full' && head.pooling) features = head.pooling.apply(features) as tfjs.Tensor;
+          const features = phase === 'full' ? poolFeatures(head, trunk.trunk.apply(x, { training: false }) as tfjs.Tensor) : x;
           const p = tf.clipByValue(headForward(features), 1e-7, 1);
           return tf.neg(tf.mean(tf.sum(tf.mul(y, tf.log(p)), -1))) as tfjs.Scalar;
         }), variables());

@@ -23,7 +23,7 @@ import { layerOutputIn } from '../model/layer-output';
 import { buildFusedTrunk } from '../model/fused-trunk';
 import { augmentBatch, augmentIsActive } from '../../augment-data/augment';
 import { lossAndAccuracy } from '../metrics';
-import { FeatureMoments, assembleClassifier, buildHead, headOnFeatures, setStandardization } from '../model/head';
+import { FeatureMoments, assembleClassifier, buildHead, headOnFeatures, poolFeatures, setStandardization } from '../model/head';
 import { PixelStore } from '../data/pixel-store';
 import { decodeImage } from '../../dataset/decode-node';
 import { listClassFolders } from '../../dataset/class-folders';
@@ -195,28 +195,24 @@ export async function runProgram(config: ProgramConfig, argv: string[]): Promise
   // as trunk.predict up to float rounding, several times faster on WASM).
   const extract = async (indices: number[], augmentView: boolean) => {
     const fusedTrunk = buildFusedTrunk(tf, trunk);
-    try {
-      return await extractWith(fusedTrunk, indices, augmentView);
-    } finally {
-      fusedTrunk.dispose();
-    }
-  };
-  const extractWith = async (fusedTrunk: ReturnType<typeof buildFusedTrunk>, indices: number[], augmentView: boolean) => {
     const rows: number[] = [];
     const kept: number[] = [];
-    for (let from = 0; from < indices.length; from += INFERENCE_BATCH) {
-      const batch = await pixels.batch(indices.slice(from, from + INFERENCE_BATCH));
-      if (!batch.pixels) continue;
-      const raw = batch.pixels;
-      const features = tf.tidy(() => {
-        const x = augmentView && augment ? augmentBatch(tf, raw, augment, augmentRng) : raw;
-        const f = fusedTrunk.predict(scalePixels(x));
-        return head.pooling ? (head.pooling.apply(f) as tf.Tensor) : f;
-      });
-      raw.dispose();
-      rows.push(...(await features.data()));
-      features.dispose();
-      kept.push(...batch.kept);
+    try {
+      for (let from = 0; from < indices.length; from += INFERENCE_BATCH) {
+        const batch = await pixels.batch(indices.slice(from, from + INFERENCE_BATCH));
+        if (!batch.pixels) continue;
+        const raw = batch.pixels;
+        const features = tf.tidy(() => {
+          const x = augmentView && augment ? augmentBatch(tf, raw, augment, augmentRng) : raw;
+          return poolFeatures(head, fusedTrunk.predict(scalePixels(x)));
+        });
+        raw.dispose();
+        rows.push(...(await features.data()));
+        features.dispose();
+        kept.push(...batch.kept);
+      }
+    } finally {
+      fusedTrunk.dispose();
     }
     return { features: new Float32Array(rows), kept };
   };

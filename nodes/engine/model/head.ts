@@ -178,6 +178,12 @@ export function assembleClassifier(tf: TF, trunk: tfjs.LayersModel, head: Head, 
   return tf.model({ inputs: input, outputs: applyLayers(x, head.layers), name: 'graft_classifier' });
 }
 
+/** A cut-layer output pooled to the vector the head's layers read, the way the head does (unchanged when the trunk
+ * already outputs a vector). Used wherever features are computed outside the assembled classifier. */
+export function poolFeatures(owner: { pooling: Layer | null }, features: tfjs.Tensor): tfjs.Tensor {
+  return owner.pooling ? (owner.pooling.apply(features) as tfjs.Tensor) : features;
+}
+
 /** The head alone on feature vectors (the cached-features strategy trains this). */
 export function headOnFeatures(tf: TF, head: Head): tfjs.LayersModel {
   const input = tf.input({ shape: [head.featureDim] });

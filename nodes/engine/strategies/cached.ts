@@ -3,12 +3,11 @@
  * once per image (per augmented view when augmenting) and only the head is trained on them; hyperparameter trials
  * share them through RunPlanOptions.featureStore. Same maths as full passes, a fraction of the work.
  */
-import type * as tfjs from '@tensorflow/tfjs';
 import { augmentBatch, describeAugment } from '../../augment-data/augment';
 import { createRng, hashSeed } from '../../dataset/rng';
 import { lossAndAccuracy } from '../metrics';
 import type { FeatureRows } from '../feature-store';
-import { FeatureMoments, assembleClassifier, headOnFeatures, setStandardization } from '../model/head';
+import { FeatureMoments, assembleClassifier, headOnFeatures, poolFeatures, setStandardization } from '../model/head';
 import { buildFusedTrunk, describeFusedTrunk, type FusedTrunk } from '../model/fused-trunk';
 import { INFERENCE_BATCH, oneHot, predictInBatches, type Strategy, type StrategyInput } from './common';
 import { extractFeatures } from './extract';
@@ -55,8 +54,7 @@ export async function cachedFeatures(input: StrategyInput): Promise<Strategy> {
       batchSize: INFERENCE_BATCH,
       forward: (raw) => {
         const x = augmentView && augment ? augmentBatch(tf, raw, augment, input.augmentRng) : raw;
-        const f = trunkForward.predict(input.scalePixels(x));
-        return head.pooling ? (head.pooling.apply(f) as tfjs.Tensor) : f;
+        return poolFeatures(head, trunkForward.predict(input.scalePixels(x)));
       },
       checkCancelled: () => ctx.pollCancelled(),
       onProgress: (done) => {

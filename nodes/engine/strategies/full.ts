@@ -4,7 +4,7 @@
  */
 import { augmentBatch, describeAugment } from '../../augment-data/augment';
 import { lossAndAccuracy } from '../metrics';
-import { FeatureMoments, assembleClassifier, setStandardization } from '../model/head';
+import { FeatureMoments, assembleClassifier, poolFeatures, setStandardization } from '../model/head';
 import { INFERENCE_BATCH, oneHot, predictInBatches, type Strategy, type StrategyInput } from './common';
 import { extractFeatures } from './extract';
 import type * as tfjs from '@tensorflow/tfjs';
@@ -33,10 +33,7 @@ export async function fullPasses(input: StrategyInput): Promise<Strategy> {
         pixels,
         indices: data.train.slice(from, from + chunk),
         batchSize: INFERENCE_BATCH,
-        forward: (raw) => {
-          const f = trunk.trunk.predict(input.scalePixels(raw)) as tfjs.Tensor;
-          return head.pooling ? (head.pooling.apply(f) as tfjs.Tensor) : f;
-        },
+        forward: (raw) => poolFeatures(head, trunk.trunk.predict(input.scalePixels(raw)) as tfjs.Tensor),
         checkCancelled: () => ctx.pollCancelled(),
       });
       moments.add(rows.features);

@@ -4,6 +4,7 @@
  * scores. Grad-CAM, the feature map and the data-efficiency curve all need exactly this split.
  */
 import type * as tfjs from '@tensorflow/tfjs';
+import { poolFeatures } from '../model/head';
 
 type TF = typeof tfjs;
 type Tensor = tfjs.Tensor;
@@ -46,7 +47,7 @@ export function logitsOf(tf: TF, output: Layer, x: Tensor): Tensor {
 
 /** Head from the cut layer's output to pre-softmax class scores (inference mode: dropout off). */
 export function headLogits(tf: TF, parts: ClassifierParts, features: Tensor): Tensor {
-  let x = parts.pooling ? (parts.pooling.apply(features) as Tensor) : features;
+  let x = poolFeatures(parts, features);
   for (const layer of parts.hidden) x = layer.apply(x, { training: false }) as Tensor;
   return logitsOf(tf, parts.output, x);
 }
@@ -56,9 +57,4 @@ export function lastHidden(parts: ClassifierParts, pooled: Tensor): Tensor {
   let x = pooled;
   for (const layer of parts.hidden) x = layer.apply(x, { training: false }) as Tensor;
   return x;
-}
-
-/** Pool a cut-layer output to a vector the way the head does. */
-export function poolFeatures(parts: ClassifierParts, features: Tensor): Tensor {
-  return parts.pooling ? (parts.pooling.apply(features) as Tensor) : features;
 }

@@ -2,6 +2,7 @@
  * Chunked dataset uploads over real HTTP (PGlite): images travel in small batches within one upload session whose
  * image-count and byte caps hold across all batches; the dataset is invisible until finished.
  */
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorOf, startTestServer, type TestServer } from './test/harness';
 import { tinyPng } from './test/pngs';
@@ -28,8 +29,10 @@ describe('chunked dataset uploads (PGlite)', () => {
     expect(forged.code).toBe('FORBIDDEN');
     const done = await s.client.dataset.uploadFinish.mutate({ uploadId, uploadToken });
     expect(done).toMatchObject({ id: `shared:${uploadId}`, imageCount: 5, labels: ['even', 'odd'] });
-    const manifest = (await (await fetch(`${s.url}/api/shared-datasets/${uploadId}`)).json()) as { images: unknown[] };
+    const manifest = (await (await fetch(`${s.url}/api/shared-datasets/${uploadId}`)).json()) as { images: Array<{ sha256: string }> };
     expect(manifest.images).toHaveLength(5);
+    // Each image is listed with the SHA-256 of its bytes (the browser's feature-cache key).
+    expect(manifest.images.map((i) => i.sha256)).toEqual([0, 1, 2, 3, 4].map((i) => createHash('sha256').update(tinyPng(i, 2)).digest('hex')));
     expect((await errorOf(s.client.dataset.uploadImages.mutate({ uploadId, uploadToken, images: [image(7)] }))).code).toBe('NOT_FOUND');
   });
 

@@ -23,7 +23,17 @@ export const SharedManifestSchema = z.object({
   imageCount: z.number(),
   totalBytes: z.number(),
   createdAt: z.string(),
-  images: z.array(z.object({ index: z.number(), label: z.string(), fileName: z.string(), mime: z.string(), url: z.string() })),
+  images: z.array(
+    z.object({
+      index: z.number(),
+      label: z.string(),
+      fileName: z.string(),
+      mime: z.string(),
+      url: z.string(),
+      /** SHA-256 of the image's bytes; absent from servers older than it (the browser then hashes the bytes itself). */
+      sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+    }),
+  ),
 });
 export type SharedManifest = z.infer<typeof SharedManifestSchema>;
 

@@ -148,12 +148,23 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE shared_datasets ADD COLUMN upload_token_hash text
     `,
   },
+  {
+    id: 140,
+    name: 'each shared image carries the SHA-256 of its bytes (the feature cache key, listed in the manifest)',
+    // Images are immutable once stored: the hash is computed on upload; older rows are filled in here.
+    sql: `
+      ALTER TABLE shared_dataset_images ADD COLUMN sha256 text;
+      UPDATE shared_dataset_images SET sha256 = encode(sha256(data), 'hex') WHERE sha256 IS NULL;
+      ALTER TABLE shared_dataset_images ALTER COLUMN sha256 SET NOT NULL
+    `,
+  },
 ];
 
 /** Arbitrary constant key for pg_advisory_xact_lock ("graft" in ASCII). */
 const MIGRATION_LOCK_KEY = 0x6772616674;
 
-export async function runMigrations(db: Database): Promise<number[]> {
+/** Applies the migrations not yet recorded (`migrations`: all of them; tests pass a prefix to build an older schema). */
+export async function runMigrations(db: Database, migrations: Migration[] = MIGRATIONS): Promise<number[]> {
   return db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
     await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -164,7 +175,7 @@ export async function runMigrations(db: Database): Promise<number[]> {
     const { rows } = await tx.query<{ id: number }>('SELECT id FROM schema_migrations');
     const applied = new Set(rows.map((r) => Number(r.id)));
     const newlyApplied: number[] = [];
-    for (const m of MIGRATIONS) {
+    for (const m of migrations) {
       if (applied.has(m.id)) continue;
       for (const statement of splitStatements(m.sql)) await tx.query(statement);
       await tx.query('INSERT INTO schema_migrations (id, name) VALUES ($1, $2)', [m.id, m.name]);

@@ -9,7 +9,7 @@ import { TRPCError } from '@trpc/server';
 import type { Database } from '../db';
 import type { ServerConfig } from '../config';
 import { hashToken, tokenMatches } from '../tokens';
-import { prepareSharedImage, type SharedImageInput } from './datasets';
+import { insertSharedImage, prepareSharedImage, type SharedImageInput } from './datasets';
 
 export const MAX_IMAGES_PER_UPLOAD_CALL = 32;
 
@@ -67,16 +67,7 @@ export async function addUploadImages(db: Database, config: ServerConfig, upload
     if (Number(session.total_bytes) + bytes > config.maxDatasetBytes) {
       throw new TRPCError({ code: 'PAYLOAD_TOO_LARGE', message: `The dataset would exceed the limit of ${(config.maxDatasetBytes / 1048576).toFixed(0)} MB.` });
     }
-    for (const p of prepared) {
-      await tx.query('INSERT INTO shared_dataset_images (dataset_id, idx, label, file_name, mime, data) VALUES ($1, $2, $3, $4, $5, $6)', [
-        uploadId,
-        p.index,
-        p.label,
-        p.fileName,
-        p.mime,
-        Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength),
-      ]);
-    }
+    for (const p of prepared) await insertSharedImage(tx, uploadId, p);
     const labels = [...new Set([...session.labels, ...prepared.map((p) => p.label)])].sort();
     await tx.query('UPDATE shared_datasets SET image_count = $2, total_bytes = $3, labels = $4 WHERE id = $1', [
       uploadId,

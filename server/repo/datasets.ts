@@ -1,7 +1,7 @@
 /** Shared datasets: labelled PNG/JPEG images uploaded with a graph, readable by anyone with the id. */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
-import type { Database } from '../db';
+import type { Database, Queryable } from '../db';
 import type { ServerConfig } from '../config';
 import { assertImageSide } from './imageHeader';
 
@@ -18,7 +18,8 @@ export interface SharedDatasetManifest {
   imageCount: number;
   totalBytes: number;
   createdAt: string;
-  images: { index: number; label: string; fileName: string; mime: string; url: string }[];
+  /** `sha256`: of the image's bytes (the browser's feature-cache key, so it need not download and hash them). */
+  images: { index: number; label: string; fileName: string; mime: string; url: string; sha256: string }[];
 }
 
 export function sniffImageMime(bytes: Uint8Array): 'image/png' | 'image/jpeg' | null {
@@ -38,7 +39,20 @@ export function prepareSharedImage(img: SharedImageInput, index: number, config:
   const mime = sniffImageMime(img.bytes);
   if (!mime) throw new TRPCError({ code: 'BAD_REQUEST', message: `"${img.fileName}" (image ${index + 1}) is not a PNG or JPEG file.` });
   assertImageSide(img.bytes, config.maxImageSide, `"${img.fileName}" (image ${index + 1})`);
-  return { ...img, mime, index };
+  return { ...img, mime, index, sha256: createHash('sha256').update(img.bytes).digest('hex') };
+}
+
+/** Stores one checked image (both upload paths). */
+export async function insertSharedImage(db: Queryable, datasetId: string, p: ReturnType<typeof prepareSharedImage>): Promise<void> {
+  await db.query('INSERT INTO shared_dataset_images (dataset_id, idx, label, file_name, mime, data, sha256) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+    datasetId,
+    p.index,
+    p.label,
+    p.fileName,
+    p.mime,
+    Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength),
+    p.sha256,
+  ]);
 }
 
 /** Images per storage transaction (keeps each one short; see createSharedDataset). */
@@ -77,12 +91,7 @@ export async function createSharedDataset(db: Database, config: ServerConfig, na
     for (let start = 0; start < prepared.length; start += UPLOAD_CHUNK_IMAGES) {
       const chunk = prepared.slice(start, start + UPLOAD_CHUNK_IMAGES);
       await db.transaction(async (tx) => {
-        for (const p of chunk) {
-          await tx.query(
-            'INSERT INTO shared_dataset_images (dataset_id, idx, label, file_name, mime, data) VALUES ($1, $2, $3, $4, $5, $6)',
-            [id, p.index, p.label, p.fileName, p.mime, Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength)],
-          );
-        }
+        for (const p of chunk) await insertSharedImage(tx, id, p);
       });
     }
     await db.query('UPDATE shared_datasets SET complete = true WHERE id = $1', [id]);
@@ -100,8 +109,8 @@ export async function getSharedDatasetManifest(db: Database, rawId: string): Pro
   );
   const d = rows[0];
   if (!d) throw new TRPCError({ code: 'NOT_FOUND', message: `No shared dataset "shared:${rawId}".` });
-  const images = await db.query<{ idx: number; label: string; file_name: string; mime: string }>(
-    'SELECT idx, label, file_name, mime FROM shared_dataset_images WHERE dataset_id = $1 ORDER BY idx',
+  const images = await db.query<{ idx: number; label: string; file_name: string; mime: string; sha256: string }>(
+    'SELECT idx, label, file_name, mime, sha256 FROM shared_dataset_images WHERE dataset_id = $1 ORDER BY idx',
     [rawId],
   );
   return {
@@ -117,6 +126,7 @@ export async function getSharedDatasetManifest(db: Database, rawId: string): Pro
       fileName: r.file_name,
       mime: r.mime,
       url: `/api/shared-datasets/${d.id}/images/${r.idx}`,
+      sha256: r.sha256,
     })),
   };
 }

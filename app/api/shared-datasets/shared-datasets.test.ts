@@ -4,11 +4,11 @@
  * the dataset the way the browser worker does (`openSharedDataset`, real fetches; pixels decoded with Graft's Node
  * decoder because Node has no createImageBitmap).
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PNG } from 'pngjs';
 import { errorOf, startTestServer, type TestServer } from '@/server/test/harness';
 import { openSharedDataset } from '@/nodes/engine/host-browser/shared-source';
@@ -64,7 +64,18 @@ describe('shared datasets over the real HTTP API (PGlite)', () => {
     expect(imageRes.headers.get('content-type')).toBe('image/png');
     expect(Buffer.from(await imageRes.arrayBuffer()).equals(Buffer.from(input.images[4].data, 'base64'))).toBe(true);
 
+    const sha256 = (data: string) => createHash('sha256').update(Buffer.from(data, 'base64')).digest('hex');
+    expect(manifest.images.map((i) => i.sha256)).toEqual(input.images.map((i) => sha256(i.data)));
+
     const source = await openSharedDataset(uploaded.id, s.url, 'dataset-1', nodeDecoder);
+    // The feature key's content hashes come from the manifest: no image is downloaded to hash it.
+    const fetches = vi.spyOn(globalThis, 'fetch');
+    try {
+      expect(await Promise.all(input.images.map((_, i) => source.contentHash!(i)))).toEqual(input.images.map((i) => sha256(i.data)));
+      expect(fetches).not.toHaveBeenCalled();
+    } finally {
+      fetches.mockRestore();
+    }
     expect(source.labels).toEqual(['blue', 'red']);
     expect(source.items).toEqual(input.images.map((img) => ({ label: img.label === 'blue' ? 0 : 1, name: `${img.label}/${img.fileName}` })));
     expect(source.skipped).toEqual([]);

@@ -37,10 +37,13 @@ export async function openSharedDataset(
   const classes = sharedClasses(parsed.data);
   const items: ImageSource['items'] = [];
   const urls: string[] = [];
+  /** The server's SHA-256 of each image (shared images never change); else the image is fetched and hashed. */
+  const hashes: Array<string | undefined> = [];
   classes.forEach((c, label) => {
     for (const image of c.images) {
       items.push({ label, name: `${c.name}/${image.fileName}` });
       urls.push(new URL(image.url, origin).toString());
+      hashes.push(image.sha256);
     }
   });
   return {
@@ -59,6 +62,9 @@ export async function openSharedDataset(
       if (!response.ok) throw new Error(`could not be downloaded (HTTP ${response.status})`);
       return decode(await response.blob(), maxSide);
     },
-    contentHash: (index) => hashUrl(urls[index]),
+    contentHash: (index) => {
+      const listed = hashes[index];
+      return listed !== undefined ? Promise.resolve(listed) : hashUrl(urls[index]);
+    },
   };
 }

@@ -3,6 +3,7 @@
  * backend (which has none of them). The worker and the Node host call `registerGradientKernels('wasm')` once at
  * start-up; the pretraining script also uses it on 'cpu', where the loops beat tfjs' own kernels by far.
  * Reads the backend's input buffers synchronously (both are CPU-memory backends) and hands back a new output.
+ * On WASM it also makes matrix products with a transposed operand transpose first (`transposeFirstMatMul`).
  */
 import * as tf from '@tensorflow/tfjs';
 import {
@@ -121,7 +122,48 @@ export function registerGradientKernels(backendName: GradientBackend): void {
     const mem = backend as unknown as MemoryBackend;
     return output(backendName, backend, a.inputShape, depthwiseInputGradient(floats(mem, dy), floats(mem, filter), g));
   });
+  if (backendName === 'wasm') transposeFirstMatMul();
   registered.add(backendName);
+}
+
+/**
+ * Every dense layer's backward pass multiplies by a transposed matrix (dW = xᵀ·dy, dx = dy·Wᵀ). tfjs-wasm's
+ * BatchMatMul does that in a plain loop; transposing the operand first (its Transpose kernel) and multiplying
+ * untransposed (XNNPACK) gives the same products faster: for a 256→128 dense layer at batch 16, xᵀ·dy took 0.91 ms
+ * and 0.18 ms, dy·Wᵀ 0.67 ms and 0.35 ms (Node, single-threaded SIMD). Head training is mostly such steps.
+ */
+function transposeFirstMatMul(): void {
+  const original = tf.getKernel('BatchMatMul', 'wasm');
+  const transpose = tf.getKernel('Transpose', 'wasm');
+  if (!original || !transpose) return;
+  tf.unregisterKernel('BatchMatMul', 'wasm');
+  tf.registerKernel({
+    ...original,
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+      const { transposeA, transposeB } = attrs as unknown as tf.BatchMatMulAttrs;
+      if (!transposeA && !transposeB) return original.kernelFunc({ inputs, backend, attrs });
+      const made: tf.TensorInfo[] = [];
+      // Swap the last two axes; leading (batch) axes stay.
+      const flipped = (t: tf.TensorInfo): tf.TensorInfo => {
+        const perm = t.shape.map((_, i) => i);
+        perm.splice(-2, 2, perm.length - 1, perm.length - 2);
+        const out = transpose.kernelFunc({ inputs: { x: t }, backend, attrs: { perm } }) as tf.TensorInfo;
+        made.push(out);
+        return out;
+      };
+      try {
+        return original.kernelFunc({
+          inputs: { a: transposeA ? flipped(a) : a, b: transposeB ? flipped(b) : b },
+          backend,
+          attrs: { ...attrs, transposeA: false, transposeB: false },
+        });
+      } finally {
+        // The transposed copies are this kernel's own (a no-op transpose shares its input's data with a reference).
+        for (const t of made) (backend as unknown as { disposeData(dataId: object): void }).disposeData(t.dataId);
+      }
+    },
+  });
 }
 
 /** Whether `registerGradientKernels(backendName)` ran in this process (the backend policy's "WASM trains convs"). */

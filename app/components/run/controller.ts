@@ -26,7 +26,9 @@ export function getLastTrainedPlan(): Plan | null {
   return lastTrainedPlan;
 }
 
-/** Coalesce frequent events (batch/progress) into one store update per frame-ish. */
+/** Coalesce frequent events (batch, progress, epochs, node states) into one store update per 120 ms. Epochs are not
+ * urgent: training on cached features finishes several per second, and each store update re-renders the charts and
+ * the node cards on the cores the training needs (a trace of a re-run: the page used as much CPU as the worker). */
 function makeSink(kind: RunKind): (event: RunEvent) => void {
   let buffer: RunEvent[] = [];
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -39,7 +41,7 @@ function makeSink(kind: RunKind): (event: RunEvent) => void {
   };
   return (event) => {
     buffer.push(event);
-    const urgent = event.type === 'done' || event.type === 'error' || event.type === 'epoch' || event.type === 'backend';
+    const urgent = event.type === 'done' || event.type === 'error' || event.type === 'backend';
     if (urgent) {
       if (timer) clearTimeout(timer);
       flush();

@@ -3,6 +3,8 @@ import type * as tfjs from '@tensorflow/tfjs';
 import type { DecodedImage, ImageSource } from '../host';
 
 export const DEFAULT_PIXEL_CACHE_BYTES = 256 * 1024 * 1024;
+/** Images being decoded at once while preloading (a few per decode worker/thread, plus their downloads). */
+export const PRELOAD_IN_FLIGHT = 24;
 
 export class PixelStore {
   private cache = new Map<number, Uint8Array>();
@@ -43,14 +45,22 @@ export class PixelStore {
     return count * this.height * this.width * 3;
   }
 
-  /** Decode + resize items into the cache ahead of training (only call when they fit the budget). */
-  async preload(indices: number[], onProgress: (done: number) => void, checkCancelled: () => void): Promise<void> {
-    const chunk = 16;
-    for (let from = 0; from < indices.length; from += chunk) {
-      checkCancelled();
-      await Promise.all(indices.slice(from, from + chunk).map((i) => this.pixelsOf(i)));
-      onProgress(Math.min(indices.length, from + chunk));
-    }
+  /**
+   * Decode + resize items into the cache ahead of training (only call when they fit the budget). A window of
+   * `inFlight` images moves along the list: each finished image lets the next one start, so the decoders (decode
+   * workers/threads, the server's file reads) never wait for the slowest image of a chunk.
+   */
+  async preload(indices: number[], onProgress: (done: number) => void, checkCancelled: () => void, inFlight = PRELOAD_IN_FLIGHT): Promise<void> {
+    let next = 0;
+    let done = 0;
+    const lane = async (): Promise<void> => {
+      while (next < indices.length) {
+        checkCancelled();
+        await this.pixelsOf(indices[next++]);
+        onProgress(++done);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(inFlight, indices.length)) }, lane));
   }
 
   clear(): void {

@@ -10,6 +10,7 @@ import { createNodeHost, tf } from './host-node';
 import { runPlan } from './run';
 import { testPlan } from './test-utils';
 import { clearBackendProbeCache, probeLimits } from './backend-probe';
+import { probeRunCost } from './cost-probe';
 import { autoCandidates } from './backend-policy';
 import type { EngineHost } from './host';
 import type { BackendName, RunEvent } from './types';
@@ -99,6 +100,33 @@ describe('Auto measures the backends', () => {
     expect(forced.backendProbe).toBeUndefined();
     if (chosen[0] === chosen[1]) expect(auto.epochs.map((e) => e.loss)).toEqual(forced.epochs.map((e) => e.loss));
     expect(auto.evaluation.accuracy).toBeCloseTo(forced.evaluation.accuracy, 1);
+    expect(tf.memory().numTensors).toBe(before);
+  }, 240_000);
+
+  it.skipIf(!fs.existsSync(builtinModel))('a phase its first warm-up already shows to be short is decided without timed batches; a cost estimate still times two', async () => {
+    const plan = testPlan({ model: 'graft-shapes-cnn', datasetId: 'builtin:shapes-target', epochs: 2 });
+    plan.dataset.maxImagesPerClass = 10;
+    plan.train.earlyStoppingPatience = 0;
+    const before = tf.memory().numTensors;
+    // Any phase under an hour is "too short" here, whatever this machine's speed: the test is about what is timed.
+    const limits = { ...probeLimits };
+    Object.assign(probeLimits, { minPhaseMs: 3_600_000 });
+    try {
+      const { host, used } = recordingHost();
+      const run = await runPlan(plan, host, { onEvent: () => {}, skipEvaluation: true });
+      const phases = run.backendProbe!.phases;
+      expect(phases.map((p) => p.measurements.map((m) => [m.backend, m.timedBatches]))).toEqual([[['wasm', 0]], [['wasm', 0]]]);
+      expect(phases.every((p) => p.chosen === 'wasm' && /at most about .* \(its warm-up\): too short to be worth measuring cpu/.test(p.skipped ?? ''))).toBe(true);
+      expect(run.backendProbe!.summary).toMatch(/wasm ≤ [\d.]+ ms \(warm-up only\)/);
+      expect(used).not.toContain('cpu');
+
+      // "Cost before cost" needs a real per-batch time: the warm-up-only measurement is not reused, two batches are timed.
+      const cost = await probeRunCost(plan, createNodeHost());
+      expect(cost.summary).not.toMatch(/warm-up only/);
+      expect(cost.msPerBatch).toBeGreaterThan(0);
+    } finally {
+      Object.assign(probeLimits, limits);
+    }
     expect(tf.memory().numTensors).toBe(before);
   }, 240_000);
 });

@@ -86,13 +86,15 @@ export async function measureAutoBackends(input: ProbeInput): Promise<BackendSel
       phase === 'features' ? workload.featureImages / batch : phase === 'head' ? Math.ceil(workload.trainImages / batchSize) * epochs : (workload.trainImages * epochs) / batch;
     const work = phaseBatches(1);
     const cached = cache.get(key);
-    if (cached && (!cached.phase.skipped || cached.work >= work)) {
+    // A cost estimate (`always`) needs timed batches: a phase decided from a warm-up alone is measured again.
+    const timed = !input.always || cached?.phase.measurements.some((m) => m.backend === cached.phase.chosen && m.timedBatches > 0);
+    if (cached && timed && (!cached.phase.skipped || cached.work >= work)) {
       measured.push({ ...cached.phase, costMs: 0 });
       continue;
     }
     if (reusedAll) ctx.status(`Auto: measuring ${candidates.join(', ')} on two batches each…`);
     reusedAll = false;
-    const phaseProbe = await probePhase(ctx, host, candidates, phase, phaseWork(ctx.tf, phase, trunk, head, numClasses), phaseBatches, trunk.trainsConvLayers);
+    const phaseProbe = await probePhase(ctx, host, candidates, phase, phaseWork(ctx.tf, phase, trunk, head, numClasses), phaseBatches, trunk.trainsConvLayers, input.always === true);
     cache.set(key, { phase: phaseProbe, work });
     measured.push(phaseProbe);
   }
@@ -218,6 +220,8 @@ async function probePhase(
   work: Work,
   phaseBatches: (batch: number) => number,
   trainsConvLayers: boolean,
+  /** Time two batches of the first candidate even when its warm-up already shows the phase is short (cost estimates). */
+  always: boolean,
 ): Promise<PhaseProbe> {
   const started = now();
   const batch = phase === 'head' ? ctx.plan.train.batchSize : Math.min(PROBE_IMAGES, phase === 'features' ? INFERENCE_BATCH : ctx.plan.train.batchSize);
@@ -252,8 +256,17 @@ async function probePhase(
       const warmUnits = phase === 'head' ? batch : 1;
       const warm = await work(warmUnits);
       if (measurements.length === 1) probeStart = now();
-      if ((warm * batch) / warmUnits > WARM_STOP_FACTOR * best) {
-        Object.assign(m, { msPerBatch: (warm * batch) / warmUnits, stoppedEarly: true });
+      // The warm-up also pays one-time costs, so scaled up it bounds the phase from above: when even that bound is
+      // under the shortest phase worth measuring other candidates for, timing batches could not change the choice.
+      const warmPerBatch = (warm * batch) / warmUnits;
+      if (measurements.length === 1 && candidates.length > 1 && !always && warmPerBatch * phaseBatches(batch) < probeLimits.minPhaseMs) {
+        Object.assign(m, { msPerBatch: warmPerBatch });
+        best = warmPerBatch;
+        skipped = `this phase takes at most about ${formatMs(warmPerBatch * phaseBatches(batch))} on ${backend} (its warm-up): too short to be worth measuring ${candidates.slice(1).join(', ')}`;
+        break;
+      }
+      if (warmPerBatch > WARM_STOP_FACTOR * best) {
+        Object.assign(m, { msPerBatch: warmPerBatch, stoppedEarly: true });
         continue;
       }
       for (let i = 0; i < TIMED_BATCHES; i++) {
@@ -287,7 +300,13 @@ export function summarise(phases: PhaseProbe[], costMs: number): string {
   const parts = phases.map((p) => {
     const unit = p.phase === 'head' ? 'rows' : 'images';
     const each = p.measurements.map((m) =>
-      m.failed ? `${m.backend} failed` : m.stoppedEarly ? `${m.backend} ≥ ${formatMs(m.msPerBatch!)} (stopped early)` : `${m.backend} ${formatMs(m.msPerBatch!)}`,
+      m.failed
+        ? `${m.backend} failed`
+        : m.stoppedEarly
+          ? `${m.backend} ≥ ${formatMs(m.msPerBatch!)} (stopped early)`
+          : m.timedBatches === 0
+            ? `${m.backend} ≤ ${formatMs(m.msPerBatch!)} (warm-up only)`
+            : `${m.backend} ${formatMs(m.msPerBatch!)}`,
     );
     return `${p.label} (${p.batchImages} ${unit}/batch): ${each.join(', ')}${p.skipped ? ` (${p.skipped})` : ''} → ${p.chosen}`;
   });

@@ -6,6 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { activateBackend, tf } from '../host-node';
+import { wasmMatMulTransposesFirst } from './register';
 
 const CASES: Array<{ a: number[]; b: number[]; transposeA: boolean; transposeB: boolean }> = [
   { a: [16, 256], b: [16, 128], transposeA: true, transposeB: false }, // dW = xᵀ·dy
@@ -44,6 +45,8 @@ function maxRelativeError(ours: Float32Array, reference: Float32Array): number {
 describe('WASM BatchMatMul with transposed operands (transpose first)', () => {
   beforeAll(async () => {
     expect(await activateBackend('wasm')).toBe(true);
+    // The Node host registered it at import (tfjs-wasm first): these products go through it, not tfjs-wasm's own.
+    expect(wasmMatMulTransposesFirst()).toBe(true);
   });
 
   it('gives the CPU backend’s products for every transpose combination and shape', async () => {

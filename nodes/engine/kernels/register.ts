@@ -132,10 +132,13 @@ export function registerGradientKernels(backendName: GradientBackend): void {
  * untransposed (XNNPACK) gives the same products faster: for a 256→128 dense layer at batch 16, xᵀ·dy took 0.91 ms
  * and 0.18 ms, dy·Wᵀ 0.67 ms and 0.35 ms (Node, single-threaded SIMD). Head training is mostly such steps.
  */
+let matMulTransposesFirst = false;
+
 function transposeFirstMatMul(): void {
   const original = tf.getKernel('BatchMatMul', 'wasm');
   const transpose = tf.getKernel('Transpose', 'wasm');
   if (!original || !transpose) return;
+  matMulTransposesFirst = true;
   tf.unregisterKernel('BatchMatMul', 'wasm');
   tf.registerKernel({
     ...original,
@@ -164,6 +167,11 @@ function transposeFirstMatMul(): void {
       }
     },
   });
+}
+
+/** Whether WASM's BatchMatMul was replaced by the transpose-first one (false when tfjs-wasm was not loaded first). */
+export function wasmMatMulTransposesFirst(): boolean {
+  return matMulTransposesFirst;
 }
 
 /** Whether `registerGradientKernels(backendName)` ran in this process (the backend policy's "WASM trains convs"). */

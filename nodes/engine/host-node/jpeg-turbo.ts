@@ -31,26 +31,48 @@ export function loadJpegTurbo(): JpegTurbo | null {
   return turbo;
 }
 
-/** Why a JPEG must go through sharp instead of the fast path; null when the fast path decodes it identically. */
-export function jpegNeedsSharp(bytes: Uint8Array): string | null {
-  if (!endsWithEndOfImage(bytes)) return 'no end-of-image marker (possibly truncated)';
+/** A JPEG header segment: its marker and its body `bytes[body, end)` (`end` may pass the end of a cut file). */
+export interface JpegSegment {
+  marker: number;
+  body: number;
+  end: number;
+}
+
+/**
+ * The segments of a JPEG's header, from after SOI up to its first scan (every header that matters comes before
+ * it), skipping fill bytes. Stops at the scan, at the end of the image, at bytes that are not a marker, or at a
+ * segment length under 2 (then it yields `'damaged'` last).
+ */
+export function* jpegHeaderSegments(bytes: Uint8Array): Generator<JpegSegment | 'damaged'> {
   let at = 2; // after SOI
-  let components = 0;
   while (at + 4 <= bytes.length && bytes[at] === 0xff) {
     const marker = bytes[at + 1];
     if (marker === 0xff) {
       at += 1; // fill byte
       continue;
     }
-    if (marker === 0xda || marker === 0xd9) break; // start of scan: every header that matters came before
+    if (marker === 0xda || marker === 0xd9) return; // start of scan / end of image
     const length = (bytes[at + 2] << 8) | bytes[at + 3];
-    if (length < 2) return 'damaged marker';
-    const body = at + 4;
+    if (length < 2) {
+      yield 'damaged';
+      return;
+    }
+    yield { marker, body: at + 4, end: at + 2 + length };
+    at += 2 + length;
+  }
+}
+
+/** Why a JPEG must go through sharp instead of the fast path; null when the fast path decodes it identically. */
+export function jpegNeedsSharp(bytes: Uint8Array): string | null {
+  if (!endsWithEndOfImage(bytes)) return 'no end-of-image marker (possibly truncated)';
+  let components = 0;
+  for (const segment of jpegHeaderSegments(bytes)) {
+    if (segment === 'damaged') return 'damaged marker';
+    const { marker, body, end } = segment;
     const isSof = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
     if (isSof && body + 6 <= bytes.length) components = bytes[body + 5];
     if (marker === 0xee) return 'Adobe colour transform marker';
-    if (marker === 0xe1 && exifOrientation(bytes, body, at + 2 + length) > 1) return 'EXIF rotation';
-    at += 2 + length;
+    if (marker === 0xe1 && exifOrientation(bytes, body, end) > 1) return 'EXIF rotation';
   }
   return components === 1 || components === 3 ? null : `${components} colour components`;
 }

@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import type { DecodedImage } from '../host';
 import { downscaleToMaxSide } from '../../dataset/resize';
 import { decodeImage, ImageDecodeError, inspectImageHeader, SKIP_REASONS } from '../../dataset/decode-node';
-import { decodeJpegWithTurbo, jpegNeedsSharp, loadJpegTurbo } from './jpeg-turbo';
+import { decodeJpegWithTurbo, jpegHeaderSegments, jpegNeedsSharp, loadJpegTurbo } from './jpeg-turbo';
 
 type SharpModule = typeof import('sharp').default;
 
@@ -64,7 +64,8 @@ export async function decodeImageWithSharp(
     const input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     // JPEG: the profile is read here from the APP2 segments (no second native call per image); PNG: by sharp.
     const icc = header.format === 'jpeg' ? jpegIccProfile(input) : (await sharp(input).metadata()).icc;
-    const turbo = fastJpeg && header.format === 'jpeg' && (!icc || isSrgbProfile(icc)) ? loadJpegTurbo() : null;
+    const srgb = isSrgbProfile(icc);
+    const turbo = fastJpeg && header.format === 'jpeg' && (!icc || srgb) ? loadJpegTurbo() : null;
     if (turbo && jpegNeedsSharp(bytes) === null) {
       try {
         return decodeJpegWithTurbo(turbo, bytes, maxSide);
@@ -76,7 +77,7 @@ export async function decodeImageWithSharp(
     if (header.format === 'png') pipeline = pipeline.flatten({ background: { r: 255, g: 255, b: 255 } });
     // An embedded sRGB profile changes nothing but costs a colour transform (about half the decode time); other
     // profiles (Display P3 phone photos, Adobe RGB) are converted to sRGB as browsers do.
-    pipeline = isSrgbProfile(icc) ? pipeline.keepIccProfile() : pipeline.toColourspace('srgb');
+    pipeline = srgb ? pipeline.keepIccProfile() : pipeline.toColourspace('srgb');
     const { data, info } = await pipeline.removeAlpha().raw().toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new Error(`unexpected decoded channel count ${info.channels}`);
     // The downscale is the shared JS box filter (not libvips' shrink + reduce, which differs by ~6 grey levels on
@@ -94,21 +95,12 @@ export async function decodeImageWithSharp(
  * `metadata().icc` reports it; undefined when there is none. Stops at the first scan (profiles precede it). */
 export function jpegIccProfile(bytes: Buffer): Buffer | undefined {
   const chunks: Array<{ sequence: number; data: Buffer }> = [];
-  let at = 2; // after SOI
-  while (at + 4 <= bytes.length && bytes[at] === 0xff) {
-    const marker = bytes[at + 1];
-    if (marker === 0xff) {
-      at += 1; // fill byte
-      continue;
+  for (const segment of jpegHeaderSegments(bytes)) {
+    if (segment === 'damaged') break;
+    const { marker, body, end } = segment;
+    if (marker === 0xe2 && end - body >= 14 && bytes.toString('latin1', body, body + 12) === 'ICC_PROFILE\0') {
+      chunks.push({ sequence: bytes[body + 12], data: bytes.subarray(body + 14, Math.min(bytes.length, end)) });
     }
-    if (marker === 0xda || marker === 0xd9) break; // start of scan / end of image
-    const length = bytes.readUInt16BE(at + 2);
-    if (length < 2) break;
-    const body = at + 4;
-    if (marker === 0xe2 && length >= 16 && bytes.toString('latin1', body, body + 12) === 'ICC_PROFILE\0') {
-      chunks.push({ sequence: bytes[body + 12], data: bytes.subarray(body + 14, Math.min(bytes.length, at + 2 + length)) });
-    }
-    at += 2 + length;
   }
   if (chunks.length === 0) return undefined;
   chunks.sort((a, b) => a.sequence - b.sequence);

@@ -48,20 +48,16 @@ export const pipelineSection: BenchSection = {
       input.dispose();
       return indices.length / ((performance.now() - started) / 1000);
     };
-    const pipelineRate = async (): Promise<number> => {
-      const pixels = new PixelStore(tf, source, h, w, 0); // no pixel cache: every image is decoded
+    /** Images/s through the engine's feature path from the files (no pixel cache: every image is decoded). */
+    const pipelineRate = async (run: (raw: tf.Tensor4D) => tf.Tensor = forward): Promise<number> => {
+      const pixels = new PixelStore(tf, source, h, w, 0);
       const started = performance.now();
-      const rows = await extractFeatures({ tf, pixels, indices, batchSize: INFERENCE_BATCH, forward, checkCancelled: () => {} });
+      const rows = await extractFeatures({ tf, pixels, indices, batchSize: INFERENCE_BATCH, forward: run, checkCancelled: () => {} });
       if (rows.kept.length !== indices.length) throw new Error(`only ${rows.kept.length}/${indices.length} images decoded`);
       return indices.length / ((performance.now() - started) / 1000);
     };
     // Decoding alone (same store and prefetch, a forward that costs nothing): how fast the decode threads feed it.
-    const decodeOnlyRate = async (): Promise<number> => {
-      const pixels = new PixelStore(tf, source, h, w, 0);
-      const started = performance.now();
-      await extractFeatures({ tf, pixels, indices, batchSize: INFERENCE_BATCH, forward: (raw) => tf.zeros([raw.shape[0], 1]), checkCancelled: () => {} });
-      return indices.length / ((performance.now() - started) / 1000);
-    };
+    const decodeOnlyRate = () => pipelineRate((raw) => tf.zeros([raw.shape[0], 1]));
     const sequentialRate = async (): Promise<number> => {
       const pixels = new PixelStore(tf, source, h, w, Number.MAX_SAFE_INTEGER);
       const started = performance.now();

@@ -155,20 +155,16 @@ async function pipelineVsRaw(request: unknown): Promise<PipelineRates> {
     const source = await openDatasetSource(datasetId, null);
     const step = Math.max(1, Math.floor(source.items.length / images));
     const indices = Array.from({ length: Math.min(images, source.items.length) }, (_, k) => k * step);
-    const pipelineRate = async () => {
-      const pixels = new PixelStore(tf, source, h, w, 0); // no pixel cache: every image is decoded
+    /** Images/s through the engine's feature path from the files (no pixel cache: every image is decoded). */
+    const pipelineRate = async (run: (raw: tf.Tensor4D) => tf.Tensor = forward) => {
+      const pixels = new PixelStore(tf, source, h, w, 0);
       const started = performance.now();
-      const rows = await extractFeatures({ tf, pixels, indices, batchSize: INFERENCE_BATCH, forward, checkCancelled: () => {} });
+      const rows = await extractFeatures({ tf, pixels, indices, batchSize: INFERENCE_BATCH, forward: run, checkCancelled: () => {} });
       if (rows.kept.length !== indices.length) throw new Error(`only ${rows.kept.length}/${indices.length} images decoded`);
       return indices.length / ((performance.now() - started) / 1000);
     };
     // Decoding alone (same store, same prefetch, a forward that costs nothing): how fast the decoders can feed it.
-    const decodeOnlyRate = async () => {
-      const pixels = new PixelStore(tf, source, h, w, 0);
-      const started = performance.now();
-      await extractFeatures({ tf, pixels, indices, batchSize: INFERENCE_BATCH, forward: (raw) => tf.zeros([raw.shape[0], 1]), checkCancelled: () => {} });
-      return indices.length / ((performance.now() - started) / 1000);
-    };
+    const decodeOnlyRate = () => pipelineRate((raw) => tf.zeros([raw.shape[0], 1]));
     await rawRate(forward, h, w, INFERENCE_BATCH);
     await pipelineRate(); // warm-up: HTTP cache, decoder
     let raw = 0;

@@ -19,6 +19,15 @@ async function withSlot<T>(task: () => Promise<T>): Promise<T> {
   }
 }
 
+/** `ImageSource.contentHash` of a source whose listing may carry each file's hash (the server's): the listed hash,
+ * else the file fetched and hashed here. */
+export function listedOrFetchedHash(hashes: ReadonlyArray<string | undefined>, urls: readonly string[]): (index: number) => Promise<string> {
+  return (index) => {
+    const listed = hashes[index];
+    return listed !== undefined ? Promise.resolve(listed) : hashUrl(urls[index]);
+  };
+}
+
 export function hashUrl(url: string): Promise<string> {
   return withSlot(async () => {
     const response = await fetch(url);

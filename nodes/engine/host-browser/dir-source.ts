@@ -8,7 +8,7 @@ import type { ImageSource } from '../host';
 import { RunError } from '../types';
 import { urlToModelInput } from './decode-workers';
 import { fetchDecoded } from './model-input';
-import { hashUrl } from './content-hash';
+import { listedOrFetchedHash } from './content-hash';
 
 const ListingSchema = z.object({
   id: z.string(),
@@ -57,9 +57,6 @@ export async function openDirDataset(name: string, origin: string, nodeId: strin
     load: (index, maxSide) => fetchDecoded(urls[index], maxSide),
     // Feature extraction and training: fetched, decoded and stretched on decode workers (same pixels as load + resize).
     loadModelInput: (index, height, width) => urlToModelInput(urls[index], height, width),
-    contentHash: (index) => {
-      const listed = hashes[index];
-      return listed !== undefined ? Promise.resolve(listed) : hashUrl(urls[index]);
-    },
+    contentHash: listedOrFetchedHash(hashes, urls),
   };
 }

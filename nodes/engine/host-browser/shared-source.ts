@@ -6,7 +6,7 @@ import type { DecodedImage, ImageSource } from '../host';
 import { RunError } from '../types';
 import { SharedManifestSchema, sharedClasses, sharedManifestPath } from '../../dataset/shared';
 import { decodeBlob } from './decode';
-import { hashUrl } from './content-hash';
+import { listedOrFetchedHash } from './content-hash';
 
 export type BlobDecoder = (blob: Blob, maxSide: number) => Promise<DecodedImage>;
 
@@ -62,9 +62,6 @@ export async function openSharedDataset(
       if (!response.ok) throw new Error(`could not be downloaded (HTTP ${response.status})`);
       return decode(await response.blob(), maxSide);
     },
-    contentHash: (index) => {
-      const listed = hashes[index];
-      return listed !== undefined ? Promise.resolve(listed) : hashUrl(urls[index]);
-    },
+    contentHash: listedOrFetchedHash(hashes, urls),
   };
 }

@@ -47,9 +47,7 @@ export function logitsOf(tf: TF, output: Layer, x: Tensor): Tensor {
 
 /** Head from the cut layer's output to pre-softmax class scores (inference mode: dropout off). */
 export function headLogits(tf: TF, parts: ClassifierParts, features: Tensor): Tensor {
-  let x = poolFeatures(parts, features);
-  for (const layer of parts.hidden) x = layer.apply(x, { training: false }) as Tensor;
-  return logitsOf(tf, parts.output, x);
+  return logitsOf(tf, parts.output, lastHidden(parts, poolFeatures(parts, features)));
 }
 
 /** The head's last hidden representation (input of the output layer) from pooled features. */
